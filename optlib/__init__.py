@@ -1,0 +1,30 @@
+"""optlib: the optimizers of deep learning, written as the formulas of the book.
+
+Everything runs on numpy alone. Plotting (:mod:`optlib.plotting`) and widgets
+(:mod:`optlib.explorer`) import matplotlib and ipywidgets only when used.
+
+>>> import optlib
+>>> f = optlib.ellipse()
+>>> traj = optlib.run(optlib.Momentum(lr=0.4, momentum=0.5), f, [-5.0, -2.0], steps=50)
+>>> bool(traj.values[-1] < 1e-6)
+True
+"""
+
+from . import conventions, schedules, theory
+from .data import (RegressionData, TrainHistory, make_regression, minibatch_grad,
+                   squared_loss, train)
+from .objectives import (Objective, beale, ellipse, numerical_gradient, quadratic,
+                         rosenbrock, rotated_ellipse, saddle)
+from .optimizers import (ALL, SGD, AdaDelta, AdaGrad, Adam, HyperParam, Momentum, Nesterov,
+                         Optimizer, RMSProp)
+from .run import Trajectory, iterate, load_state, run, save_state
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ALL", "SGD", "AdaDelta", "AdaGrad", "Adam", "HyperParam", "Momentum", "Nesterov",
+    "Objective", "Optimizer", "RMSProp", "RegressionData", "TrainHistory", "Trajectory",
+    "beale", "conventions", "ellipse", "iterate", "load_state", "make_regression",
+    "minibatch_grad", "numerical_gradient", "quadratic", "rosenbrock", "rotated_ellipse",
+    "run", "saddle", "save_state", "schedules", "squared_loss", "theory", "train",
+]

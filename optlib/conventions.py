@@ -1,0 +1,159 @@
+"""The frameworks' forms of the same algorithms, where they differ from the notes.
+
+Each class is a separate optimizer with the same ``init``/``step`` interface, so
+a chapter can run both forms and compare their trajectories:
+
+* :class:`TorchSGD` -- ``torch.optim.SGD`` with momentum and Nesterov: keeps the
+  buffer b = −v/ε and, with ``nesterov=True``, reports the look-ahead point.
+* :class:`TorchRMSprop` -- ``torch.optim.RMSprop``: ε *outside* the square root.
+* :class:`KerasAdam` -- ``keras.optimizers.Adam``: ε̂ added to the uncorrected root.
+
+The notes' AdaGrad is PyTorch's ``Adagrad`` (``eps`` = δ, ``initial_accumulator_value``
+= r₀) and the notes' AdaDelta with ``lr`` is PyTorch's ``Adadelta``; Adam is
+PyTorch's ``Adam``. Those need no second class.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .optimizers.base import (Array, GradFn, HyperParam, Optimizer, as_point, decay,
+                              learning_rate, small_constant)
+
+
+class TorchSGDState(NamedTuple):
+    """``b``: PyTorch's momentum buffer, b = −v/ε in the notes' variables."""
+
+    b: Array
+    t: int
+
+
+class TorchSGD(Optimizer):
+    r"""``torch.optim.SGD`` (no dampening, no weight decay).
+
+    .. math::
+        b \leftarrow \mu b + g(\theta), \qquad
+        \theta \leftarrow \theta - \text{lr}\cdot
+        \begin{cases} b & \text{heavy ball} \\ g + \mu b & \text{nesterov} \end{cases}
+
+    With a constant learning rate, heavy ball gives the iterates of
+    :class:`~optlib.Momentum` (b = −v/ε); with ``nesterov=True`` the reported θ is
+    the look-ahead point θ + αv of :class:`~optlib.Nesterov`. Under a changing
+    learning rate the two forms part ways, because b does not carry the old ε.
+    """
+
+    hyperparams = (learning_rate("lr"), decay("momentum", "μ", "momentum coefficient"))
+    rule = "b ← μ b + g ;  θ ← θ − lr·b   (nesterov: θ ← θ − lr·(g + μ b))"
+
+    def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False) -> None:
+        super().__init__(lr=lr, momentum=momentum)
+        self.nesterov = bool(nesterov)
+
+    def init(self, x0: Array) -> TorchSGDState:
+        return TorchSGDState(b=self.zeros(x0), t=0)
+
+    def step(self, x: Array, grad_fn: GradFn, state: TorchSGDState
+             ) -> tuple[Array, TorchSGDState]:
+        x = as_point(x)
+        lr, mu = self.hyper(x, state)
+        g = self.grad(grad_fn, x)
+        b = mu * state.b + g
+        direction = g + mu * b if self.nesterov else b
+        return x - lr * direction, TorchSGDState(b=b, t=state.t + 1)
+
+
+class TorchRMSpropState(NamedTuple):
+    """``r``: the average of squared gradients (PyTorch's ``square_avg``)."""
+
+    r: Array
+    t: int
+
+
+class TorchRMSprop(Optimizer):
+    r"""``torch.optim.RMSprop`` (not centred, no momentum): ε outside the root.
+
+    .. math::
+        r \leftarrow \rho r + (1-\rho)\, g\odot g, \qquad
+        \theta \leftarrow \theta - \frac{\text{lr}}{\sqrt{r} + \epsilon} \odot g
+
+    PyTorch calls ρ ``alpha`` (default 0.99) and ε ``eps`` (default 1e-8).
+    """
+
+    hyperparams = (learning_rate("lr"), decay("alpha", "ρ", "decay rate"),
+                   small_constant("eps", "ε"))
+    rule = "r ← ρ r + (1−ρ) g⊙g ;  θ ← θ − lr/(√r + ε) ⊙ g"
+
+    def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8) -> None:
+        super().__init__(lr=lr, alpha=alpha, eps=eps)
+
+    def init(self, x0: Array) -> TorchRMSpropState:
+        return TorchRMSpropState(r=self.zeros(x0), t=0)
+
+    def step(self, x: Array, grad_fn: GradFn, state: TorchRMSpropState
+             ) -> tuple[Array, TorchRMSpropState]:
+        x = as_point(x)
+        lr, rho, eps = self.hyper(x, state)
+        g = self.grad(grad_fn, x)
+        r = rho * state.r + (1 - rho) * g * g
+        return x - lr / (np.sqrt(r) + eps) * g, TorchRMSpropState(r=r, t=state.t + 1)
+
+
+class KerasAdamState(NamedTuple):
+    """``m``, ``v``: Keras's first and second moments; ``t``: steps taken."""
+
+    m: Array
+    v: Array
+    t: int
+
+
+class KerasAdam(Optimizer):
+    r"""``keras.optimizers.Adam``: the bias correction folded into the step size.
+
+    .. math::
+        \text{lr}_t = \text{lr}\,\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}, \qquad
+        \theta \leftarrow \theta - \text{lr}_t\, \frac{m}{\sqrt{v} + \hat\epsilon}
+
+    This equals :class:`~optlib.Adam` with a step-dependent δ = ε̂·√(1−β₂ᵗ): the
+    two agree when ε̂ is negligible and differ most in the first steps. Keras's
+    default ε̂ is 1e-7.
+    """
+
+    hyperparams = (learning_rate("lr"), decay("beta1", "β₁", "first-moment decay"),
+                   decay("beta2", "β₂", "second-moment decay"),
+                   HyperParam("epsilon", "ε̂", "epsilon hat", 0.0, slider=(1e-10, 1e-1), log=True))
+    rule = "m ← β₁m + (1−β₁)g ;  v ← β₂v + (1−β₂)g⊙g ;  θ ← θ − lr_t m/(√v + ε̂)"
+
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 epsilon: float = 1e-7) -> None:
+        super().__init__(lr=lr, beta1=beta1, beta2=beta2, epsilon=epsilon)
+
+    def init(self, x0: Array) -> KerasAdamState:
+        return KerasAdamState(m=self.zeros(x0), v=self.zeros(x0), t=0)
+
+    def step(self, x: Array, grad_fn: GradFn, state: KerasAdamState
+             ) -> tuple[Array, KerasAdamState]:
+        x = as_point(x)
+        lr, beta1, beta2, eps_hat = self.hyper(x, state)
+        g = self.grad(grad_fn, x)
+        t = state.t + 1
+        m = beta1 * state.m + (1 - beta1) * g
+        v = beta2 * state.v + (1 - beta2) * g * g
+        lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+        return x - lr_t * m / (np.sqrt(v) + eps_hat), KerasAdamState(m=m, v=v, t=t)
+
+
+STATE_TYPES = (TorchSGDState, TorchRMSpropState, KerasAdamState)
+
+
+def momentum_to_torch_buffer(v: Array, lr: float) -> Array:
+    """PyTorch's buffer b = −v/ε for the notes' velocity v (constant learning rate)."""
+    if lr <= 0:
+        raise ValueError(f"lr must be positive to convert a velocity, got {lr}")
+    return -np.asarray(v) / lr
+
+
+def nesterov_lookahead(x: Array, v: Array, momentum: float) -> Array:
+    """The point φ = θ + αv that PyTorch and Keras report for Nesterov's method."""
+    return np.asarray(x) + momentum * np.asarray(v)

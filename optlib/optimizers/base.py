@@ -1,0 +1,172 @@
+"""What every optimizer shares: hyper-parameter checks, the state, and small helpers.
+
+An optimizer is a pair of pure functions in the spirit of the book:
+
+* ``init(x0) -> state`` builds the accumulators (all zeros unless the method says
+  otherwise) and the step counter ``t = 0``;
+* ``step(x, grad_fn, state) -> (x_new, state_new)`` applies one update and never
+  touches its inputs.
+
+Hyper-parameters may be plain numbers, arrays that broadcast against the leading
+(batch) axes of ``x`` -- a learning rate of shape ``(K, 1)`` with ``x`` of shape
+``(K, d)`` runs K settings at once -- or, for the learning rate, a schedule: a
+function of the step counter ``t`` (see :mod:`optlib.schedules`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple
+
+import numpy as np
+
+Array = np.ndarray
+GradFn = Callable[[Array], Array]
+
+
+@dataclass(frozen=True)
+class HyperParam:
+    """Description of one hyper-parameter, used for checks and for slider widgets.
+
+    ``low``/``high`` is the admissible interval; ``low_open``/``high_open`` say
+    whether its ends are excluded. ``slider`` is a sensible range to explore and
+    ``log`` says whether a slider should move on a log scale.
+    """
+
+    name: str
+    symbol: str
+    description: str
+    low: float
+    high: float = np.inf
+    low_open: bool = False
+    high_open: bool = True
+    slider: tuple[float, float] = (0.0, 1.0)
+    log: bool = False
+    schedulable: bool = False
+
+
+def learning_rate(symbol: str = "ε", slider: tuple[float, float] = (1e-3, 1.0)) -> HyperParam:
+    """The learning rate ε ≥ 0, which may also be a schedule ``t -> ε_t``."""
+    return HyperParam("lr", symbol, "learning rate", 0.0, slider=slider, log=True,
+                      schedulable=True)
+
+
+def decay(name: str, symbol: str, description: str) -> HyperParam:
+    """A decay or momentum coefficient in [0, 1)."""
+    return HyperParam(name, symbol, description, 0.0, 1.0, slider=(0.0, 0.999))
+
+
+def small_constant(name: str = "eps", symbol: str = "δ") -> HyperParam:
+    """The small constant δ ≥ 0 that keeps a denominator away from zero."""
+    return HyperParam(name, symbol, "small constant for numerical stability", 0.0,
+                      slider=(1e-10, 1e-1), log=True)
+
+
+def as_point(x: Any) -> Array:
+    """Return ``x`` as a floating-point array (integers and lists become float64)."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    return x
+
+
+def _check_value(spec: HyperParam, value: Any, owner: str) -> Any:
+    """Validate one hyper-parameter value and return it (arrays as float64 copies)."""
+    if callable(value):
+        if not spec.schedulable:
+            raise TypeError(f"{owner}: {spec.name} cannot be a schedule, got {value!r}")
+        return value
+    if isinstance(value, bool) or not np.all(np.isreal(np.asarray(value))):
+        raise TypeError(f"{owner}: {spec.name} must be a real number or array, got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{owner}: {spec.name} must be a real number or array, got {value!r}") from None
+    bad = np.isnan(arr)
+    bad |= (arr <= spec.low) if spec.low_open else (arr < spec.low)
+    bad |= (arr >= spec.high) if spec.high_open else (arr > spec.high)
+    if np.any(bad):
+        shown = arr if arr.ndim == 0 else arr[bad].ravel()[0]
+        interval = ("(" if spec.low_open else "[") + f"{spec.low:g}, {spec.high:g}" + (
+            ")" if spec.high_open else "]")
+        raise ValueError(
+            f"Invalid {spec.description} {spec.name}={float(shown)!r} for {owner}: "
+            f"it must lie in {interval}")
+    return float(arr) if arr.ndim == 0 else arr.copy()
+
+
+class OptState(NamedTuple):
+    """Base shape of a state: subclasses are NamedTuples whose last field is ``t``."""
+
+    t: int
+
+
+class Optimizer:
+    """Base class: subclasses declare ``hyperparams`` and write ``init``/``step``."""
+
+    hyperparams: ClassVar[tuple[HyperParam, ...]] = ()
+    #: One line with the update rule in the notes' notation (shown in tables).
+    rule: ClassVar[str] = ""
+
+    def __init__(self, **values: Any) -> None:
+        owner = type(self).__name__
+        for spec in self.hyperparams:
+            setattr(self, spec.name, _check_value(spec, values[spec.name], owner))
+
+    # -- helpers used by every step -------------------------------------------------
+    def hyper(self, x: Array, state: Any) -> tuple[Any, ...]:
+        """Hyper-parameters in declaration order, in ``x``'s dtype, the lr at step t."""
+        out = []
+        for spec in self.hyperparams:
+            value = getattr(self, spec.name)
+            if callable(value):
+                value = _check_value(spec, value(state.t), type(self).__name__)
+            out.append(np.asarray(value, dtype=x.dtype))
+        return tuple(out)
+
+    @staticmethod
+    def grad(grad_fn: GradFn, x: Array) -> Array:
+        """Evaluate ``g = grad_fn(x)`` and check that it has the shape of ``x``."""
+        g = np.asarray(grad_fn(x))
+        if g.shape != x.shape:
+            try:
+                g = np.broadcast_to(g, x.shape)
+            except ValueError:
+                raise ValueError(
+                    f"gradient shape {g.shape} does not match the point's shape {x.shape}"
+                ) from None
+        return g.astype(x.dtype, copy=False)
+
+    def batch_shape(self, x0: Any) -> tuple[int, ...]:
+        """Shape of ``x0`` broadcast against every array hyper-parameter."""
+        shapes = [np.shape(x0)]
+        shapes += [np.shape(getattr(self, s.name)) for s in self.hyperparams
+                   if not callable(getattr(self, s.name))]
+        return np.broadcast_shapes(*shapes)
+
+    def zeros(self, x0: Any, fill: float = 0.0) -> Array:
+        """An accumulator for ``init``: ``x0``'s float dtype, broadcast to the batch shape."""
+        x0 = as_point(x0)
+        return np.full(self.batch_shape(x0), fill, dtype=x0.dtype)
+
+    # -- the interface ---------------------------------------------------------------
+    def init(self, x0: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def step(self, x: Any, grad_fn: GradFn, state: Any) -> tuple[Array, Any]:  # pragma: no cover
+        raise NotImplementedError
+
+    def settings(self) -> dict[str, Any]:
+        """The hyper-parameters as a dict (arrays and schedules as given)."""
+        return {s.name: getattr(self, s.name) for s in self.hyperparams}
+
+    def __repr__(self) -> str:
+        def show(v: Any) -> str:
+            if isinstance(v, np.ndarray):
+                return f"array{v.shape}"
+            return getattr(v, "__name__", None) or repr(v)
+
+        args = ", ".join(f"{k}={show(v)}" for k, v in self.settings().items())
+        return f"{type(self).__name__}({args})"

@@ -1,0 +1,124 @@
+"""Figures for the book: contour plots with trajectories, loss curves, comparisons.
+
+Importing this module imports matplotlib; ``import optlib`` alone does not.
+Every function draws on a given ``ax`` (or a new one) and returns what it drew on,
+so a chapter can combine panels freely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from .objectives import Objective
+from .run import Trajectory
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+#: One colour per method, fixed across the book so a reader learns them.
+COLORS = {
+    "GD": "#1f77b4", "SGD": "#1f77b4", "Momentum": "#d62728", "Nesterov": "#9467bd",
+    "AdaGrad": "#2ca02c", "RMSProp": "#ff7f0e", "AdaDelta": "#8c564b", "Adam": "#e377c2",
+}
+
+
+def _points(run: Trajectory | np.ndarray) -> np.ndarray:
+    return run.xs if isinstance(run, Trajectory) else np.asarray(run)
+
+
+def _color(label: str, i: int) -> Any:
+    for name, color in COLORS.items():
+        if label.split()[0].rstrip(",:") == name:
+            return color
+    return f"C{i % 10}"
+
+
+def contour(objective: Objective, ax: Axes | None = None, bounds: Bounds | None = None,
+            levels: int = 20, resolution: int = 200, mark_minimum: bool = True) -> Axes:
+    """Contour lines of a 2-D objective, spaced geometrically in f − f_min."""
+    ax = ax if ax is not None else plt.subplots(figsize=(6, 4))[1]
+    (x_lo, x_hi), (y_lo, y_hi) = bounds or objective.bounds or ((-5, 5), (-5, 5))
+    X, Y = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
+    Z = objective.value(np.stack([X, Y], axis=-1))
+    lowest = Z.min()
+    span = Z - lowest
+    top = np.percentile(span, 98)
+    contour_levels = lowest + np.geomspace(max(top * 1e-4, 1e-12), top, levels)
+    ax.contour(X, Y, Z, levels=contour_levels, colors="0.6", linewidths=0.7)
+    if mark_minimum and objective.minimum is not None:
+        m = objective.minimum
+        kind = objective.info.get("critical_point", "minimum")
+        ax.plot(m[0], m[1], marker="*", color="k", markersize=12, linestyle="none",
+                label=kind, zorder=5)
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    return ax
+
+
+def trajectories(objective: Objective, runs: Mapping[str, Trajectory | np.ndarray],
+                 ax: Axes | None = None, bounds: Bounds | None = None,
+                 title: str | None = None, markers: bool = True) -> Axes:
+    """Paths of one or several runs drawn over the objective's contour lines.
+
+    ``runs`` maps a legend label to a :class:`~optlib.Trajectory` or to an array of
+    iterates ``(steps + 1, 2)``. The start is a filled circle, each step a dot.
+    """
+    ax = contour(objective, ax=ax, bounds=bounds)
+    for i, (label, run) in enumerate(runs.items()):
+        xs = _points(run)
+        if xs.ndim != 2 or xs.shape[1] != 2:
+            raise ValueError(f"run {label!r}: expected iterates of shape (steps+1, 2), "
+                             f"got {xs.shape}")
+        color = _color(label, i)
+        ax.plot(xs[:, 0], xs[:, 1], "-", color=color, linewidth=1.4, label=label,
+                marker="." if markers else None, markersize=4)
+        ax.plot(xs[0, 0], xs[0, 1], "o", color=color, markersize=7)
+    if runs:
+        ax.plot([], [], "o", color="0.3", label="start")
+    ax.legend(loc="best", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def loss_curves(curves: Mapping[str, Trajectory | Sequence[float] | np.ndarray],
+                ax: Axes | None = None, min_value: float = 0.0, log: bool = True,
+                title: str | None = None, xlabel: str = "step $t$",
+                ylabel: str | None = None) -> Axes:
+    """Loss (minus ``min_value``) against the step, on a log scale by default."""
+    ax = ax if ax is not None else plt.subplots(figsize=(6, 4))[1]
+    for i, (label, curve) in enumerate(curves.items()):
+        values = curve.values if isinstance(curve, Trajectory) else np.asarray(curve)
+        gap = values - min_value
+        if log:
+            gap = np.where(gap > 0, gap, np.nan)
+        ax.plot(np.arange(len(gap)), gap, color=_color(label, i), label=label, linewidth=1.5)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel or ("$f(x_t) - f^*$" if min_value is not None else "$f(x_t)$"))
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def compare(objective: Objective, runs: Mapping[str, Trajectory], title: str | None = None,
+            bounds: Bounds | None = None, figsize: tuple[float, float] = (11, 4)) -> Figure:
+    """Side by side: the paths over the contour lines, and the loss curves."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
+    trajectories(objective, runs, ax=left, bounds=bounds, title="trajectories")
+    min_value = objective.min_value if objective.min_value is not None else 0.0
+    loss_curves(runs, ax=right, min_value=min_value, title="loss")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

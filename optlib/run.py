@@ -1,0 +1,112 @@
+"""Running an optimizer on an objective, and saving its state mid-run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import conventions, optimizers
+from .objectives import Objective
+from .optimizers.base import Array, GradFn, Optimizer, as_point
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The iterates of one run (or one batch of runs).
+
+    Attributes:
+        xs: iterates, shape ``(steps + 1, ..., d)``; ``xs[0]`` is the start.
+        values: ``f`` at each iterate, shape ``(steps + 1, ...)``.
+        diverged: per batch element, whether the run blew up (see :func:`run`).
+        diverged_at: per batch element, the first step at which it had blown up
+            (``-1`` where it did not).
+        state: the optimizer state after the last step (to continue the run).
+    """
+
+    xs: Array
+    values: Array
+    diverged: Array
+    diverged_at: Array
+    state: Any
+
+    @property
+    def x(self) -> Array:
+        """The final iterate."""
+        return self.xs[-1]
+
+    @property
+    def steps(self) -> int:
+        return self.xs.shape[0] - 1
+
+    def gap(self, min_value: float) -> Array:
+        """``f(x_t) − f*`` for every step (shape of ``values``)."""
+        return self.values - min_value
+
+
+def run(opt: Optimizer, objective: Objective, x0: Any, steps: int,
+        state: Any = None, blowup: float = 1e10) -> Trajectory:
+    """Apply ``opt.step`` ``steps`` times from ``x0`` on the objective's gradient.
+
+    ``x0`` is broadcast against the optimizer's array hyper-parameters, so a
+    learning rate of shape ``(K, 1)`` runs K settings in one call. A run whose
+    iterate becomes non-finite, or whose loss grows past ``blowup`` times
+    ``max(1, |f(x0)|)``, is marked in ``diverged``; it is left to carry on (into
+    inf/NaN if it must), the other runs of the batch go on unaffected, and no numpy
+    overflow warnings are printed. Pass ``state`` to continue a run from a saved state.
+    """
+    if not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    x0 = as_point(x0)
+    x = np.broadcast_to(x0, opt.batch_shape(x0)).copy()
+    state = opt.init(x) if state is None else state
+    xs = np.empty((steps + 1, *x.shape), dtype=x.dtype)
+    xs[0] = x
+    with np.errstate(all="ignore"):
+        for k in range(steps):
+            x, state = opt.step(x, objective.grad, state)
+            xs[k + 1] = x
+        values = objective.value(xs)
+        scale = blowup * np.maximum(1.0, np.abs(values[0]))
+        healthy = np.isfinite(xs).all(axis=-1) & (np.abs(values) <= scale)
+    diverged = ~healthy.all(axis=0)
+    diverged_at = np.where(diverged, np.argmin(healthy, axis=0), -1)
+    return Trajectory(xs=xs, values=values, diverged=diverged, diverged_at=diverged_at,
+                      state=state)
+
+
+def iterate(opt: Optimizer, grad_fn: GradFn, x0: Any, steps: int) -> list[tuple[Array, Any]]:
+    """The first ``steps`` (x, state) pairs, starting with ``(x0, init(x0))``.
+
+    A small helper for tables of the first steps; ``run`` is the fast path.
+    """
+    x = as_point(x0)
+    state = opt.init(x)
+    out = [(x, state)]
+    for _ in range(steps):
+        x, state = opt.step(x, grad_fn, state)
+        out.append((x, state))
+    return out
+
+
+def save_state(path: str | Path, state: Any) -> None:
+    """Write an optimizer state (a NamedTuple of arrays and ``t``) to an ``.npz`` file."""
+    fields = {name: np.asarray(value) for name, value in state._asdict().items()}
+    np.savez(path, __kind__=np.array(type(state).__name__), **fields)
+
+
+def load_state(path: str | Path) -> Any:
+    """Read a state written by :func:`save_state`; arrays come back bit for bit."""
+    with np.load(path, allow_pickle=False) as data:
+        kind = str(data["__kind__"])
+        cls = _STATE_TYPES.get(kind)
+        if cls is None:
+            raise ValueError(f"{path}: unknown optimizer state type {kind!r}")
+        values = {name: data[name] for name in cls._fields}
+    values["t"] = int(values["t"])
+    return cls(**values)
+
+
+_STATE_TYPES = {cls.__name__: cls for cls in optimizers.STATE_TYPES + conventions.STATE_TYPES}

@@ -1,0 +1,83 @@
+r"""Learning-rate schedules: functions of the step counter t = 0, 1, 2, …
+
+Any optimizer accepts a schedule in place of a constant learning rate; its
+``step`` evaluates ``lr(t)`` with ``t`` the number of steps already taken.
+Each schedule returns a float (or an array, if its constants are arrays).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+Schedule = Callable[[int], float]
+
+
+def _positive(name: str, value: float) -> None:
+    if not np.all(np.asarray(value) > 0):
+        raise ValueError(f"{name} must be positive, got {value!r}")
+
+
+def constant(lr: float) -> Schedule:
+    """ε_t = ε."""
+    _positive("lr", lr)
+
+    def schedule(t: int) -> float:
+        return lr
+
+    schedule.__name__ = f"constant({lr:g})"
+    return schedule
+
+
+def step_decay(lr: float, factor: float, every: int) -> Schedule:
+    """ε_t = ε · factor^⌊t / every⌋."""
+    _positive("lr", lr)
+    _positive("every", every)
+    if not 0 < factor <= 1:
+        raise ValueError(f"factor must lie in (0, 1], got {factor!r}")
+    return _named(lambda t: lr * factor ** (t // every), f"step_decay({lr:g}, {factor:g}, {every})")
+
+
+def exponential(lr: float, gamma: float) -> Schedule:
+    """ε_t = ε · γ^t."""
+    _positive("lr", lr)
+    if not 0 < gamma <= 1:
+        raise ValueError(f"gamma must lie in (0, 1], got {gamma!r}")
+    return _named(lambda t: lr * gamma**t, f"exponential({lr:g}, {gamma:g})")
+
+
+def inverse_time(lr: float, decay: float) -> Schedule:
+    """ε_t = ε / (1 + decay·t): Σε_t = ∞ and Σε_t² < ∞ (Robbins–Monro)."""
+    _positive("lr", lr)
+    _positive("decay", decay)
+    return _named(lambda t: lr / (1 + decay * t), f"inverse_time({lr:g}, {decay:g})")
+
+
+def cosine(lr: float, total: int, lr_min: float = 0.0) -> Schedule:
+    """ε_t = ε_min + (ε − ε_min)(1 + cos(π t / T))/2 for t ≤ T, then ε_min."""
+    _positive("lr", lr)
+    _positive("total", total)
+    return _named(lambda t: lr_min + (lr - lr_min) * (1 + np.cos(np.pi * min(t, total) / total)) / 2,
+                  f"cosine({lr:g}, {total})")
+
+
+def linear_decay(lr: float, total: int, final_fraction: float = 0.01) -> Schedule:
+    """Goodfellow et al.'s Algorithm 8.1: ε_t = (1 − t/τ) ε₀ + (t/τ) ε_τ until τ, then ε_τ."""
+    _positive("lr", lr)
+    _positive("total", total)
+    final = lr * final_fraction
+    return _named(lambda t: (1 - min(t, total) / total) * lr + min(t, total) / total * final,
+                  f"linear_decay({lr:g}, {total})")
+
+
+def warmup(schedule: Schedule, steps: int) -> Schedule:
+    """Linear warm-up: ε_t = schedule(t)·(t + 1)/steps for t < steps, then schedule(t)."""
+    _positive("steps", steps)
+    name = getattr(schedule, "__name__", "schedule")
+    return _named(lambda t: schedule(t) * min(1.0, (t + 1) / steps), f"warmup({name}, {steps})")
+
+
+def _named(fn: Schedule, name: str) -> Schedule:
+    fn.__name__ = name
+    return fn
