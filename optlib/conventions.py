@@ -19,8 +19,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .optimizers.base import (Array, GradFn, HyperParam, Optimizer, as_point, decay,
-                              learning_rate, small_constant)
+from .optimizers.base import (
+    Array,
+    GradFn,
+    HyperParam,
+    Optimizer,
+    as_point,
+    decay,
+    learning_rate,
+    small_constant,
+)
 
 
 class TorchSGDState(NamedTuple):

@@ -58,8 +58,10 @@ def cosine(lr: float, total: int, lr_min: float = 0.0) -> Schedule:
     """ε_t = ε_min + (ε − ε_min)(1 + cos(π t / T))/2 for t ≤ T, then ε_min."""
     _positive("lr", lr)
     _positive("total", total)
-    return _named(lambda t: lr_min + (lr - lr_min) * (1 + np.cos(np.pi * min(t, total) / total)) / 2,
-                  f"cosine({lr:g}, {total})")
+    def schedule(t: int) -> float:
+        return lr_min + (lr - lr_min) * (1 + np.cos(np.pi * min(t, total) / total)) / 2
+
+    return _named(schedule, f"cosine({lr:g}, {total})")
 
 
 def linear_decay(lr: float, total: int, final_fraction: float = 0.01) -> Schedule:

@@ -6,8 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import (Array, GradFn, HyperParam, Optimizer, as_point, decay,
-                   small_constant)
+from .base import Array, GradFn, HyperParam, Optimizer, as_point, decay, small_constant
 
 
 class AdaDeltaState(NamedTuple):

@@ -6,8 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import (Array, GradFn, HyperParam, Optimizer, as_point, learning_rate,
-                   small_constant)
+from .base import Array, GradFn, HyperParam, Optimizer, as_point, learning_rate, small_constant
 
 
 class AdaGradState(NamedTuple):
