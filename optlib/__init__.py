@@ -13,26 +13,26 @@ True
 from . import conventions, schedules, theory
 from .data import RegressionData, TrainHistory, make_regression, minibatch_grad, squared_loss, train
 from .objectives import (
-                   Objective,
-                   beale,
-                   ellipse,
-                   numerical_gradient,
-                   quadratic,
-                   rosenbrock,
-                   rotated_ellipse,
-                   saddle,
+    Objective,
+    beale,
+    ellipse,
+    numerical_gradient,
+    quadratic,
+    rosenbrock,
+    rotated_ellipse,
+    saddle,
 )
 from .optimizers import (
-                   ALL,
-                   SGD,
-                   AdaDelta,
-                   AdaGrad,
-                   Adam,
-                   HyperParam,
-                   Momentum,
-                   Nesterov,
-                   Optimizer,
-                   RMSProp,
+    ALL,
+    SGD,
+    AdaDelta,
+    AdaGrad,
+    Adam,
+    HyperParam,
+    Momentum,
+    Nesterov,
+    Optimizer,
+    RMSProp,
 )
 from .run import Trajectory, iterate, load_state, run, save_state
 
