@@ -122,6 +122,19 @@ def momentum_max_lr(momentum: Any, eigenvalues: Any) -> Array:
     return (2 + 2 * np.asarray(momentum, dtype=np.float64)) / _eigs(eigenvalues).max()
 
 
+def nesterov_max_lr(momentum: Any, eigenvalues: Any) -> Array:
+    """The stability limit (2 + 2α)/((1 + 2α)·λmax) of Nesterov's method.
+
+    The characteristic polynomial of :func:`nesterov_matrix` is
+    z² − (1 + α)(1 − ελ) z + α(1 − ελ). At z = −1 it equals 1 + (1 + 2α)(1 − ελ),
+    which changes sign at ελ = (2 + 2α)/(1 + 2α); beyond it a real root lies below
+    −1. For α > 0 this is smaller than heavy ball's 2 + 2α, and α = 0 gives
+    gradient descent's 2/λmax.
+    """
+    a = np.asarray(momentum, dtype=np.float64)
+    return (2 + 2 * a) / ((1 + 2 * a) * _eigs(eigenvalues).max())
+
+
 class MomentumOptimum(NamedTuple):
     """The best constant (ε, α) for heavy-ball momentum and the rate it reaches."""
 
