@@ -1,0 +1,131 @@
+"""Checks on the repository itself: notebooks, table of contents, pinned requirements.
+
+These run without building the book; `make test` runs them first.
+"""
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+from sphinx_external_toc.parsing import parse_toc_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+NOTEBOOKS = sorted(CHAPTERS.rglob("*.ipynb"))
+PAGE_SUFFIXES = (".md", ".ipynb")
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def _toc_docnames() -> list[str]:
+    # The parser Jupyter Book itself uses, so the test reads the toc exactly as the build does.
+    return list(parse_toc_yaml(ROOT / "_toc.yml"))
+
+
+def _source_of(docname: str) -> list[Path]:
+    return [p for s in PAGE_SUFFIXES if (p := ROOT / f"{docname}{s}").is_file()]
+
+
+# --- notebooks -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_notebook_is_valid_nbformat(path):
+    nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    assert nb.nbformat == 4, f"{_rel(path)}: nbformat {nb.nbformat}, expected 4"
+    nbformat.validate(nb)  # raises ValidationError on a malformed notebook
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_notebook_is_committed_without_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    dirty = [
+        i
+        for i, cell in enumerate(nb.get("cells", []))
+        if cell.get("outputs") or cell.get("execution_count") is not None
+    ]
+    assert not dirty, (
+        f"{_rel(path)}: cells {dirty} hold outputs or execution counts; run `make strip`"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_notebook_has_no_widget_state(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert "widgets" not in nb.get("metadata", {}), (
+        f"{_rel(path)}: metadata holds saved widget state; run `make strip`"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_notebook_uses_the_python3_kernel(path):
+    # Binder, Colab, nbval and the book build all start the kernel named here.
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    assert kernel == "python3", f"{_rel(path)}: kernelspec name is {kernel!r}, expected 'python3'"
+
+
+# --- table of contents -----------------------------------------------------------------------
+
+
+def test_toc_root_is_the_intro():
+    site_map = parse_toc_yaml(ROOT / "_toc.yml")
+    assert site_map.root.docname == "chapters/intro"
+    assert site_map.file_format == "jb-book"
+
+
+def test_every_toc_entry_exists():
+    missing = [d for d in _toc_docnames() if not _source_of(d)]
+    assert not missing, f"_toc.yml lists pages that do not exist: {missing}"
+
+
+def test_every_toc_entry_is_unambiguous():
+    doubled = {d: [_rel(p) for p in ps] for d in _toc_docnames() if len(ps := _source_of(d)) > 1}
+    assert not doubled, f"pages with both a .md and an .ipynb source: {doubled}"
+
+
+def test_every_page_in_chapters_is_in_the_toc():
+    # only_build_toc_files is on, so a page missing from the toc would silently not be built.
+    listed = set(_toc_docnames())
+    pages = [p for p in CHAPTERS.rglob("*") if p.suffix in PAGE_SUFFIXES]
+    pages = [p for p in pages if ".ipynb_checkpoints" not in p.parts]
+    orphans = sorted(_rel(p) for p in pages if _rel(p.with_suffix("")) not in listed)
+    assert not orphans, f"pages in chapters/ that _toc.yml does not list: {orphans}"
+
+
+# --- requirements ----------------------------------------------------------------------------
+
+PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9,._-]+\])?==[^=\s]+$")
+
+
+def _requirement_lines() -> list[str]:
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    return [s for line in lines if (s := line.split("#", 1)[0].strip())]
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_requirements_are_pinned():
+    loose = [line for line in _requirement_lines() if line != "-e ." and not PIN.match(line)]
+    assert not loose, f"requirements.txt lines not pinned with ==: {loose}"
+
+
+def test_requirements_install_optlib():
+    assert "-e ." in _requirement_lines(), "requirements.txt must end by installing optlib (-e .)"
+
+
+def test_requirements_pin_every_dependency_of_optlib():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = list(project["dependencies"])
+    for extra in project.get("optional-dependencies", {}).values():
+        wanted += extra
+    wanted = {_normalise(re.split(r"[\s<>=!~;\[]", w, maxsplit=1)[0]) for w in wanted}
+    pinned = {_normalise(m["name"]) for line in _requirement_lines() if (m := PIN.match(line))}
+    assert wanted <= pinned, f"in pyproject.toml but not pinned: {sorted(wanted - pinned)}"
