@@ -123,7 +123,7 @@ class KerasAdam(Optimizer):
         \text{lr}_t = \text{lr}\,\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}, \qquad
         \theta \leftarrow \theta - \text{lr}_t\, \frac{m}{\sqrt{v} + \hat\epsilon}
 
-    This equals :class:`~optlib.Adam` with a step-dependent δ = ε̂·√(1−β₂ᵗ): the
+    This equals :class:`~optlib.Adam` with a step-dependent δ = ε̂/√(1−β₂ᵗ): the
     two agree when ε̂ is negligible and differ most in the first steps. Keras's
     default ε̂ is 1e-7.
     """
