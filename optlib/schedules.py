@@ -26,7 +26,7 @@ def constant(lr: float) -> Schedule:
     def schedule(t: int) -> float:
         return lr
 
-    schedule.__name__ = f"constant({lr:g})"
+    schedule.__name__ = f"constant({_g(lr)})"
     return schedule
 
 
@@ -36,7 +36,8 @@ def step_decay(lr: float, factor: float, every: int) -> Schedule:
     _positive("every", every)
     if not 0 < factor <= 1:
         raise ValueError(f"factor must lie in (0, 1], got {factor!r}")
-    return _named(lambda t: lr * factor ** (t // every), f"step_decay({lr:g}, {factor:g}, {every})")
+    return _named(lambda t: lr * factor ** (t // every),
+                  f"step_decay({_g(lr)}, {_g(factor)}, {every})")
 
 
 def exponential(lr: float, gamma: float) -> Schedule:
@@ -44,14 +45,14 @@ def exponential(lr: float, gamma: float) -> Schedule:
     _positive("lr", lr)
     if not 0 < gamma <= 1:
         raise ValueError(f"gamma must lie in (0, 1], got {gamma!r}")
-    return _named(lambda t: lr * gamma**t, f"exponential({lr:g}, {gamma:g})")
+    return _named(lambda t: lr * gamma**t, f"exponential({_g(lr)}, {_g(gamma)})")
 
 
 def inverse_time(lr: float, decay: float) -> Schedule:
     """ε_t = ε / (1 + decay·t): Σε_t = ∞ and Σε_t² < ∞ (Robbins–Monro)."""
     _positive("lr", lr)
     _positive("decay", decay)
-    return _named(lambda t: lr / (1 + decay * t), f"inverse_time({lr:g}, {decay:g})")
+    return _named(lambda t: lr / (1 + decay * t), f"inverse_time({_g(lr)}, {_g(decay)})")
 
 
 def cosine(lr: float, total: int, lr_min: float = 0.0) -> Schedule:
@@ -61,7 +62,7 @@ def cosine(lr: float, total: int, lr_min: float = 0.0) -> Schedule:
     def schedule(t: int) -> float:
         return lr_min + (lr - lr_min) * (1 + np.cos(np.pi * min(t, total) / total)) / 2
 
-    return _named(schedule, f"cosine({lr:g}, {total})")
+    return _named(schedule, f"cosine({_g(lr)}, {total})")
 
 
 def linear_decay(lr: float, total: int, final_fraction: float = 0.01) -> Schedule:
@@ -70,7 +71,7 @@ def linear_decay(lr: float, total: int, final_fraction: float = 0.01) -> Schedul
     _positive("total", total)
     final = lr * final_fraction
     return _named(lambda t: (1 - min(t, total) / total) * lr + min(t, total) / total * final,
-                  f"linear_decay({lr:g}, {total})")
+                  f"linear_decay({_g(lr)}, {total})")
 
 
 def warmup(schedule: Schedule, steps: int) -> Schedule:
@@ -78,6 +79,11 @@ def warmup(schedule: Schedule, steps: int) -> Schedule:
     _positive("steps", steps)
     name = getattr(schedule, "__name__", "schedule")
     return _named(lambda t: schedule(t) * min(1.0, (t + 1) / steps), f"warmup({name}, {steps})")
+
+
+def _g(value: float) -> str:
+    """A constant for a schedule's name: ``0.1`` for a number, ``array(3, 1)`` for an array."""
+    return f"array{np.shape(value)}" if np.ndim(value) else f"{float(value):g}"
 
 
 def _named(fn: Schedule, name: str) -> Schedule:

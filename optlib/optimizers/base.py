@@ -77,7 +77,9 @@ def _check_value(spec: HyperParam, value: Any, owner: str) -> Any:
         if not spec.schedulable:
             raise TypeError(f"{owner}: {spec.name} cannot be a schedule, got {value!r}")
         return value
-    if isinstance(value, bool) or not np.all(np.isreal(np.asarray(value))):
+    raw = np.asarray(value)
+    if (isinstance(value, bool) or not np.all(np.isreal(raw))
+            or (raw.dtype == object and any(v is None for v in raw.ravel()))):
         raise TypeError(f"{owner}: {spec.name} must be a real number or array, got {value!r}")
     try:
         arr = np.asarray(value, dtype=np.float64)
@@ -140,10 +142,14 @@ class Optimizer:
         return g.astype(x.dtype, copy=False)
 
     def batch_shape(self, x0: Any) -> tuple[int, ...]:
-        """Shape of ``x0`` broadcast against every array hyper-parameter."""
+        """Shape of ``x0`` broadcast against every array hyper-parameter.
+
+        A schedule counts with the shape of its first value ``lr(0)``.
+        """
         shapes = [np.shape(x0)]
-        shapes += [np.shape(getattr(self, s.name)) for s in self.hyperparams
-                   if not callable(getattr(self, s.name))]
+        for spec in self.hyperparams:
+            value = getattr(self, spec.name)
+            shapes.append(np.shape(value(0) if callable(value) else value))
         return np.broadcast_shapes(*shapes)
 
     def zeros(self, x0: Any, fill: float = 0.0) -> Array:
