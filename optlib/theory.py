@@ -53,7 +53,7 @@ def gd_factors(lr: Any, eigenvalues: Any) -> Array:
 
 
 def gd_rate(lr: Any, eigenvalues: Any) -> Array:
-    """Contraction rate max_λ |1 − ελ| of gradient descent (broadcasts over ``lr``)."""
+    """Contraction rate ``max_λ |1 − ελ|`` of gradient descent (broadcasts over ``lr``)."""
     return np.abs(gd_factors(lr, eigenvalues)).max(axis=-1)
 
 
