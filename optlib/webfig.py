@@ -1,0 +1,446 @@
+"""Figures that stay interactive in the static HTML book, with no kernel.
+
+:func:`sweep_figure` runs ONE batched :func:`optlib.run` over a grid of hyper-parameter
+settings (say 12 learning rates × 10 momentum coefficients = 120 runs, hyper-parameters of
+shape ``(K, 1)``), keeps every trajectory and loss curve, and returns a :class:`WebFigure`.
+Displayed as the last expression of a cell it becomes a self-contained HTML snippet: the
+precomputed data as JSON (4 significant digits), the contour lines as precomputed polylines,
+and a small inline script (no library, nothing loaded from anywhere) that draws the path
+over the contours and the loss curve on two canvases. One range slider per swept
+hyper-parameter picks the setting; moving it redraws from the stored data in a few
+milliseconds.
+
+How a chapter uses it
+---------------------
+One code cell::
+
+    import numpy as np
+    from optlib.webfig import sweep_figure
+
+    sweep_figure("Momentum", "ellipse",
+                 sweep={"lr": np.geomspace(0.01, 1.0, 13),
+                        "momentum": np.linspace(0.0, 0.95, 20)},
+                 start={"lr": 0.1, "momentum": 0.5}, steps=60)
+
+The object provides ``text/html`` only (no Markdown version, which the book's
+``nb_mime_priority_overrides`` would otherwise prefer), so it is embedded as it is in the
+built page and shown the same way in Jupyter (in a trusted notebook). Several figures on one
+page do not interfere: every display gets its own element id and the script only looks
+inside its own element; it defines no globals, so require.js and MathJax on the page do not
+matter (and the figure is marked for MathJax to skip).
+
+Keep each figure small: about ``runs × (steps + 1) × 3`` numbers are stored; 200 runs of 80
+steps is about 0.4 MB. :attr:`WebFigure.size_bytes` tells the size, and the constructor
+refuses a figure over :data:`MAX_BYTES`.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import math
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .objectives import Objective
+from .optimizers import ALL
+from .optimizers.base import Optimizer
+from .run import run
+
+#: The largest snippet :class:`WebFigure` accepts: one figure adds at most this to a page.
+MAX_BYTES = 1_000_000
+
+METHODS: dict[str, type[Optimizer]] = {cls.__name__: cls for cls in ALL}
+_ALIASES = {"GD": "SGD", "NAG": "Nesterov"}
+
+
+def _objective(objective: str | Objective) -> tuple[Objective, tuple[float, float], bool]:
+    """The objective, its usual starting point, and whether its loss is plotted on a log axis."""
+    from .explorer import PROBLEMS  # a plain table; importing it imports no widgets
+
+    if isinstance(objective, Objective):
+        lo = [b[0] for b in objective.bounds] if objective.bounds else [-5.0, -5.0]
+        return objective, (0.8 * lo[0], 0.8 * lo[1]), objective.min_value is not None
+    if objective not in PROBLEMS:
+        raise ValueError(f"unknown objective {objective!r}; choose from {list(PROBLEMS)} "
+                         "or pass an optlib Objective")
+    problem = PROBLEMS[objective]
+    return problem.make(), problem.start, problem.log_loss
+
+
+def _round(values: np.ndarray, digits: int = 4) -> list[Any]:
+    """Nested lists of floats rounded to ``digits`` significant digits (compact in JSON)."""
+    arr = np.asarray(values, dtype=np.float64)
+    flat = [float(f"{v:.{digits}g}") for v in arr.ravel()]
+    return np.asarray(flat).reshape(arr.shape).tolist() if arr.ndim > 1 else flat
+
+
+def contour_polylines(objective: Objective, bounds: Sequence[Sequence[float]],
+                      levels: int = 18, resolution: int = 140, grid: int = 1000
+                      ) -> list[list[int]]:
+    """Contour lines as polylines of integer coordinates 0…``grid`` across the window.
+
+    Levels are spaced geometrically in ``f − min f`` up to the 98th percentile over the
+    window, as in :func:`optlib.plotting.contour`. Each polyline is a flat list
+    ``[x0, y0, x1, y1, …]``; consecutive points that round to the same place are dropped.
+    """
+    import contourpy
+
+    (x_lo, x_hi), (y_lo, y_hi) = bounds
+    X, Y = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
+    Z = objective.value(np.stack([X, Y], axis=-1))
+    lowest = Z.min()
+    top = np.percentile(Z - lowest, 98)
+    generator = contourpy.contour_generator(X, Y, Z, line_type="Separate")
+    out = []
+    for level in lowest + np.geomspace(max(top * 1e-4, 1e-12), top, levels):
+        for line in generator.lines(level):
+            q = np.rint(np.column_stack([(line[:, 0] - x_lo) / (x_hi - x_lo),
+                                         (line[:, 1] - y_lo) / (y_hi - y_lo)]) * grid)
+            keep = np.ones(len(q), dtype=bool)
+            keep[1:] = np.any(q[1:] != q[:-1], axis=1)
+            q = q[keep].astype(int)
+            if len(q) >= 2:
+                out.append(q.ravel().tolist())
+    return out
+
+
+class WebFigure:
+    """A precomputed sweep, shown as an interactive HTML figure that needs no kernel.
+
+    Build it with :func:`sweep_figure`. ``data`` is the JSON-ready content; ``to_html()``
+    (and ``_repr_html_``) give the snippet, with a fresh element id at every call.
+    """
+
+    def __init__(self, data: dict[str, Any], max_bytes: int = MAX_BYTES) -> None:
+        self.data = data
+        self._json = json.dumps(data, separators=(",", ":"), allow_nan=False)
+        self.size_bytes = len(self.to_html().encode("utf-8"))
+        if self.size_bytes > max_bytes:
+            raise ValueError(
+                f"this figure would add {self.size_bytes / 1e6:.2f} MB to its page (limit "
+                f"{max_bytes / 1e6:.2f} MB): sweep fewer settings or fewer steps")
+
+    def to_html(self, element_id: str | None = None) -> str:
+        """The self-contained snippet: a container, the data, the style and the script."""
+        fid = element_id or f"optlib-webfig-{uuid.uuid4().hex[:12]}"
+        # JSON inside <script>: escape what could end the element or start a comment
+        payload = (self._json.replace("&", "\\u0026").replace("<", "\\u003c")
+                   .replace(">", "\\u003e"))
+        title = html.escape(self.data.get("title", ""))
+        return (
+            f'<div id="{fid}" class="optlib-webfig tex2jax_ignore mathjax_ignore" '
+            f'data-method="{html.escape(self.data["method"])}">'
+            f'<style>{_CSS.replace("#ID", "#" + fid)}</style>'
+            f'<div class="owf-title">{title} '
+            '<span class="owf-badge">interactive, no kernel needed</span></div>'
+            '<div class="owf-panels">'
+            '<canvas class="owf-path" role="img" aria-label="path over contour lines">'
+            '</canvas>'
+            '<canvas class="owf-loss" role="img" aria-label="loss curve"></canvas></div>'
+            '<div class="owf-controls"></div><div class="owf-readout"></div>'
+            f'<script type="application/json" class="owf-data">{payload}</script>'
+            f'<script>{_JS.replace("__ID__", fid)}</script>'
+            '</div>')
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        params = " × ".join(f"{p['name']}[{len(p['values'])}]" for p in self.data["params"])
+        return (f"<WebFigure {self.data['method']} on {self.data['objective']}: {params}, "
+                f"{self.data['steps']} steps, {self.size_bytes / 1e3:.0f} kB>")
+
+
+def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "ellipse",
+                 sweep: Mapping[str, Sequence[float]] | None = None,
+                 fixed: Mapping[str, float] | None = None,
+                 start: Mapping[str, float] | None = None, steps: int = 60,
+                 x0: Sequence[float] | None = None, title: str | None = None,
+                 max_bytes: int = MAX_BYTES) -> WebFigure:
+    """Run one batched sweep and return it as a kernel-free interactive figure.
+
+    Args:
+        method: an optimizer of ``optlib.ALL`` (class or class name; ``"GD"``, ``"NAG"``).
+        objective: a name of :data:`optlib.explorer.PROBLEMS` or a 2-D ``Objective``
+            with ``bounds``.
+        sweep: the values of each swept hyper-parameter, one slider each, in this order;
+            every combination is run. Default: 13 learning rates spread geometrically over
+            the spec's slider range and, if the method has one, 12 values of its first
+            other hyper-parameter (momentum α, decay ρ, β₁ …) over its slider range.
+        fixed: values of the hyper-parameters that are not swept (default: the class's).
+        start: the setting the sliders start at (nearest grid values); default: middle.
+        steps: iterations per run.
+        x0: the starting point (default: the objective's usual start).
+        title: a line above the figure.
+        max_bytes: refuse a snippet larger than this.
+    """
+    name = method.__name__ if isinstance(method, type) else _ALIASES.get(method, method)
+    if name not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {sorted(METHODS)}")
+    cls = METHODS[name]
+    specs = {s.name: s for s in cls.hyperparams}
+    f, usual_start, log_loss = _objective(objective)
+    if f.bounds is None or f.dim not in (None, 2):
+        raise ValueError("a web figure needs a 2-D objective with plotting bounds")
+    if sweep is None:
+        lr = specs["lr"]
+        sweep = {"lr": np.geomspace(*lr.slider, 13)}
+        other = [s for s in cls.hyperparams if s.name != "lr" and not s.log]
+        if other:
+            sweep[other[0].name] = np.linspace(*other[0].slider, 12)
+    unknown = set(sweep) - set(specs)
+    if unknown:
+        raise ValueError(f"{name} has no hyper-parameter {sorted(unknown)}; it has {list(specs)}")
+    grids = {k: np.asarray(v, dtype=np.float64).ravel() for k, v in sweep.items()}
+    if any(g.size == 0 for g in grids.values()):
+        raise ValueError("every swept hyper-parameter needs at least one value")
+
+    # -- one batched run over the whole grid: hyper-parameters of shape (K, 1) ---------------
+    combos = np.array(list(itertools.product(*grids.values())))          # (K, n_params)
+    settings = dict(fixed or {})
+    for j, key in enumerate(grids):
+        settings[key] = combos[:, j:j + 1]
+    opt = cls(**settings)
+    point = np.asarray(x0 if x0 is not None else usual_start, dtype=np.float64)
+    traj = run(opt, f, point, steps)                                     # xs: (steps+1, K, 2)
+
+    (x_lo, x_hi), (y_lo, y_hi) = f.bounds
+    w, h = x_hi - x_lo, y_hi - y_lo
+    lo_clip = np.array([x_lo - 20 * w, y_lo - 20 * h])
+    hi_clip = np.array([x_hi + 20 * w, y_hi + 20 * h])
+    f_min = f.min_value if (log_loss and f.min_value is not None) else 0.0
+    f0 = float(traj.values[0, 0])
+    paths, losses, diverged = [], [], []
+    for k in range(combos.shape[0]):
+        end = int(traj.diverged_at[k]) if traj.diverged[k] else steps + 1
+        xs = np.clip(traj.xs[:end, k], lo_clip, hi_clip)
+        vals = traj.values[:end, k]
+        if log_loss:
+            vals = np.maximum(vals - f_min, 0.0)
+        paths.append(_round(xs.ravel()))
+        losses.append(_round(np.clip(vals, -1e30, 1e30)))
+        diverged.append(int(traj.diverged_at[k]) if traj.diverged[k] else -1)
+
+    # loss axis: one fixed range for every setting, so curves can be compared by eye
+    finite = np.concatenate([np.asarray(v, dtype=np.float64) for v in losses])
+    if log_loss:
+        positive = finite[finite > 0]
+        top = math.ceil(math.log10(max(abs(f0 - f_min), 1e-300) * 100))
+        bottom = math.floor(math.log10(positive.min())) if positive.size else top - 12
+        y_range = [max(bottom, top - 16), top]
+    else:
+        spread = max(abs(f0), 1.0)
+        y_range = [float(max(finite.min(), f0 - 50 * spread)),
+                   float(min(finite.max(), f0 + 10 * spread))]
+        if y_range[0] == y_range[1]:
+            y_range = [y_range[0] - 1, y_range[1] + 1]
+
+    params = []
+    for key, values in grids.items():
+        spec = specs[key]
+        want = (start or {}).get(key)
+        index = (int(np.argmin(np.abs(values - want))) if want is not None
+                 else len(values) // 2)
+        params.append({"name": key, "symbol": spec.symbol, "values": _round(values),
+                       "start": index, "log": bool(spec.log)})
+    shown_fixed = {k: float(v) for k, v in opt.settings().items()
+                   if k not in grids and not callable(v)}
+    data = {
+        "title": title or f"{name} on {f.name}: move the sliders",
+        "method": name, "rule": cls.rule, "objective": f.name, "steps": steps,
+        "x0": _round(point), "bounds": [[x_lo, x_hi], [y_lo, y_hi]],
+        "minimum": None if f.minimum is None else _round(f.minimum),
+        "log": bool(log_loss), "yrange": y_range,
+        "ylabel": "f(x\u209c) \u2212 f*" if log_loss else "f(x\u209c)",
+        "params": params, "fixed": shown_fixed,
+        "contours": contour_polylines(f, f.bounds), "grid": 1000,
+        "paths": paths, "losses": losses, "diverged": diverged,
+    }
+    return WebFigure(data, max_bytes=max_bytes)
+
+
+# -- the page side: plain CSS and JavaScript, scoped to one figure's element ------------------
+
+_CSS = """
+#ID{margin:0.8em 0 1.2em;font-size:0.9em;max-width:780px}
+#ID .owf-title{font-weight:600;margin-bottom:0.3em}
+#ID .owf-badge{font-weight:400;font-size:0.8em;color:#2a6f2a;border:1px solid #9c9;
+ border-radius:3px;padding:0 4px;margin-left:0.4em;white-space:nowrap}
+#ID .owf-panels{display:flex;flex-wrap:wrap;gap:10px}
+#ID canvas{width:370px;height:270px;max-width:100%;border:1px solid #ddd;background:#fff}
+#ID .owf-controls{display:flex;flex-wrap:wrap;gap:4px 18px;margin-top:0.4em}
+#ID .owf-controls label{display:flex;align-items:center;gap:6px;white-space:nowrap}
+#ID .owf-controls input[type=range]{width:200px}
+#ID .owf-controls output{font-family:monospace;min-width:5.5em;display:inline-block}
+#ID .owf-readout{font-family:monospace;font-size:0.9em;color:#333;margin-top:0.2em}
+"""
+
+# The figure's script. "__ID__" is replaced by the element id. It defines no globals.
+_JS = r"""
+(function () {
+  "use strict";
+  var root = document.getElementById("__ID__");
+  if (!root || root.getAttribute("data-ready")) { return; }
+  root.setAttribute("data-ready", "1");
+  var D = JSON.parse(root.querySelector("script.owf-data").textContent);
+  var W = 370, H = 270, PAD = {l: 52, r: 10, t: 10, b: 34};
+  var dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+  var pathCanvas = root.querySelector("canvas.owf-path");
+  var lossCanvas = root.querySelector("canvas.owf-loss");
+  var COLOR = "#d62728";
+
+  function setup(canvas) {
+    canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
+    var ctx = canvas.getContext("2d"); ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    return ctx;
+  }
+  function fmt(v) {
+    if (v === 0) { return "0"; }
+    var a = Math.abs(v);
+    return (a >= 1e4 || a < 1e-3) ? v.toExponential(2) : String(+v.toPrecision(3));
+  }
+  function niceTicks(lo, hi, n) {
+    var step = Math.pow(10, Math.floor(Math.log10((hi - lo) / n)));
+    var err = (hi - lo) / n / step;
+    step *= err >= 5 ? 10 : err >= 2 ? 5 : err >= 1.5 ? 2 : 1;
+    var out = [];
+    for (var v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+      out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+    }
+    return out;
+  }
+  function frame(ctx, xTicks, yTicks, sx, sy, xLabel, yLabel, yFmt) {
+    ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
+    ctx.strokeStyle = "#eee"; ctx.lineWidth = 1; ctx.beginPath();
+    yTicks.forEach(function (v) { ctx.moveTo(PAD.l, sy(v)); ctx.lineTo(W - PAD.r, sy(v)); });
+    ctx.stroke();
+    ctx.fillStyle = "#333"; ctx.font = "11px sans-serif";
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    xTicks.forEach(function (v) { ctx.fillText(fmt(v), sx(v), H - PAD.b + 4); });
+    ctx.textAlign = "right"; ctx.textBaseline = "middle";
+    yTicks.forEach(function (v) { ctx.fillText(yFmt(v), PAD.l - 4, sy(v)); });
+    ctx.textAlign = "center"; ctx.textBaseline = "bottom";
+    ctx.fillText(xLabel, PAD.l + (W - PAD.l - PAD.r) / 2, H - 2);
+    ctx.save(); ctx.translate(11, PAD.t + (H - PAD.t - PAD.b) / 2); ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = "middle"; ctx.fillText(yLabel, 0, 0); ctx.restore();
+  }
+  function box(ctx) {
+    ctx.strokeStyle = "#555"; ctx.lineWidth = 1;
+    ctx.strokeRect(PAD.l, PAD.t, W - PAD.l - PAD.r, H - PAD.t - PAD.b);
+  }
+  function clipToPlot(ctx) {
+    ctx.beginPath(); ctx.rect(PAD.l, PAD.t, W - PAD.l - PAD.r, H - PAD.t - PAD.b); ctx.clip();
+  }
+
+  // -- the path panel: contours drawn once into an off-screen canvas -----------------------
+  var bx = D.bounds[0], by = D.bounds[1];
+  var px = function (x) { return PAD.l + (x - bx[0]) / (bx[1] - bx[0]) * (W - PAD.l - PAD.r); };
+  var py = function (y) { return H - PAD.b - (y - by[0]) / (by[1] - by[0]) * (H - PAD.t - PAD.b); };
+  var pathBack = document.createElement("canvas");
+  var pb = setup(pathBack);
+  frame(pb, niceTicks(bx[0], bx[1], 6), niceTicks(by[0], by[1], 5), px, py,
+        "x\u2081", "x\u2082", fmt);
+  pb.save(); clipToPlot(pb);
+  pb.strokeStyle = "#a8a8a8"; pb.lineWidth = 0.8; pb.beginPath();
+  D.contours.forEach(function (c) {
+    for (var i = 0; i < c.length; i += 2) {
+      var X = px(bx[0] + c[i] / D.grid * (bx[1] - bx[0]));
+      var Y = py(by[0] + c[i + 1] / D.grid * (by[1] - by[0]));
+      if (i === 0) { pb.moveTo(X, Y); } else { pb.lineTo(X, Y); }
+    }
+  });
+  pb.stroke();
+  if (D.minimum) {
+    pb.fillStyle = "#000"; pb.font = "16px sans-serif"; pb.textAlign = "center";
+    pb.textBaseline = "middle"; pb.fillText("\u2605", px(D.minimum[0]), py(D.minimum[1]));
+  }
+  pb.restore(); box(pb);
+
+  // -- the loss panel: axes drawn once --------------------------------------------------------
+  var yr = D.yrange, steps = D.steps;
+  var lx = function (t) { return PAD.l + t / steps * (W - PAD.l - PAD.r); };
+  var ly = D.log
+    ? function (v) { var e = Math.log10(Math.max(v, Math.pow(10, yr[0] - 1)));
+        return H - PAD.b - (e - yr[0]) / (yr[1] - yr[0]) * (H - PAD.t - PAD.b); }
+    : function (v) { return H - PAD.b - (v - yr[0]) / (yr[1] - yr[0]) * (H - PAD.t - PAD.b); };
+  var yTicks, yFmt;
+  if (D.log) {
+    var every = Math.max(1, Math.ceil((yr[1] - yr[0]) / 6));
+    yTicks = [];
+    for (var e = Math.ceil(yr[0]); e <= yr[1]; e += every) { yTicks.push(Math.pow(10, e)); }
+    yFmt = function (v) { return "1e" + Math.round(Math.log10(v)); };
+  } else { yTicks = niceTicks(yr[0], yr[1], 5); yFmt = fmt; }
+  var lossBack = document.createElement("canvas");
+  var lb = setup(lossBack);
+  frame(lb, niceTicks(0, steps, 5), yTicks, lx, ly, "step t", D.ylabel, yFmt);
+  box(lb);
+
+  // -- controls -------------------------------------------------------------------------------
+  var controls = root.querySelector(".owf-controls");
+  var readout = root.querySelector(".owf-readout");
+  var inputs = D.params.map(function (p) {
+    var label = document.createElement("label");
+    var input = document.createElement("input");
+    input.type = "range"; input.min = "0"; input.max = String(p.values.length - 1);
+    input.step = "1"; input.value = String(p.start);
+    input.setAttribute("data-param", p.name);
+    input.setAttribute("aria-label", p.symbol + " (" + p.name + ")");
+    var out = document.createElement("output");
+    label.appendChild(document.createTextNode(p.symbol + " (" + p.name + ")"));
+    label.appendChild(input); label.appendChild(out);
+    controls.appendChild(label);
+    input.addEventListener("input", draw);
+    return {input: input, out: out, p: p};
+  });
+  var pathCtx = setup(pathCanvas), lossCtx = setup(lossCanvas);
+
+  function runIndex() {
+    var k = 0;
+    inputs.forEach(function (c) { k = k * c.p.values.length + Number(c.input.value); });
+    return k;
+  }
+  function polyline(ctx, n, fx, fy) {
+    ctx.beginPath();
+    ctx.moveTo(fx(0), fy(0));
+    for (var i = 1; i < n; i++) { ctx.lineTo(fx(i), fy(i)); }
+    ctx.stroke();
+  }
+  function draw() {
+    var t0 = performance.now();
+    var k = runIndex(), path = D.paths[k], loss = D.losses[k], n = path.length / 2;
+    inputs.forEach(function (c) { c.out.textContent = fmt(c.p.values[Number(c.input.value)]); });
+    pathCtx.clearRect(0, 0, W, H); pathCtx.drawImage(pathBack, 0, 0, W, H);
+    pathCtx.save(); clipToPlot(pathCtx);
+    pathCtx.strokeStyle = COLOR; pathCtx.lineWidth = 1.6;
+    polyline(pathCtx, n, function (i) { return px(path[2 * i]); },
+             function (i) { return py(path[2 * i + 1]); });
+    pathCtx.fillStyle = COLOR;
+    for (var i = 1; i < n; i++) {
+      pathCtx.fillRect(px(path[2 * i]) - 1.5, py(path[2 * i + 1]) - 1.5, 3, 3);
+    }
+    pathCtx.fillStyle = "#222"; pathCtx.beginPath();
+    pathCtx.arc(px(path[0]), py(path[1]), 4, 0, 2 * Math.PI); pathCtx.fill();
+    pathCtx.restore();
+    lossCtx.clearRect(0, 0, W, H); lossCtx.drawImage(lossBack, 0, 0, W, H);
+    lossCtx.save(); clipToPlot(lossCtx);
+    lossCtx.strokeStyle = COLOR; lossCtx.lineWidth = 1.6;
+    polyline(lossCtx, loss.length, lx, function (i) { return ly(loss[i]); });
+    lossCtx.restore();
+    var names = inputs.map(function (c) {
+      return c.p.symbol + " = " + fmt(c.p.values[Number(c.input.value)]);
+    });
+    var last = loss[loss.length - 1];
+    readout.textContent = names.join(", ") + (D.diverged[k] >= 0
+      ? ": diverged at step " + D.diverged[k]
+      : ": " + D.ylabel + " = " + fmt(last) + " after " + steps + " steps");
+    root.setAttribute("data-draw-ms", (performance.now() - t0).toFixed(2));
+    root.setAttribute("data-run", String(k));
+  }
+  draw();
+})();
+"""
