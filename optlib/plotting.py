@@ -33,7 +33,7 @@ def _points(run: Trajectory | np.ndarray) -> np.ndarray:
 
 def _color(label: str, i: int) -> Any:
     for name, color in COLORS.items():
-        if label.split()[0].rstrip(",:") == name:
+        if (label.split() or [""])[0].rstrip(",:") == name:
             return color
     return f"C{i % 10}"
 
