@@ -1,0 +1,261 @@
+"""Properties every optimizer shares (optlib.optimizers.base): purity, batching, dtypes and the
+checks of hyper-parameters and gradients.
+
+Each test runs once per optimizer of ``conftest.CASES`` (the argument ``case``) or once per
+optimizer and hyper-parameter (``case_param``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import optlib
+from optlib import schedules
+
+ELLIPSE = optlib.ellipse()
+
+finite = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
+
+
+def points(shape):
+    """Arrays of the given shape with entries in [-10, 10] and no exact zeros (|x| ≥ 0.01),
+    so that adaptive methods never divide 0 by 0 when δ = 0."""
+    n = int(np.prod(shape))
+    return st.lists(finite.filter(lambda v: abs(v) >= 0.01), min_size=n, max_size=n).map(
+        lambda xs: np.array(xs, dtype=np.float64).reshape(shape))
+
+
+def state_arrays(state):
+    return {name: value for name, value in state._asdict().items()
+            if isinstance(value, np.ndarray)}
+
+
+def diag_grad(coef):
+    """∇ of Σ coef_i/2·x_i², elementwise (no matrix product)."""
+    coef = np.asarray(coef)
+    return lambda x: coef * x
+
+
+# --- purity ------------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+def test_step_never_mutates_its_inputs(case, data):
+    shape = data.draw(st.sampled_from([(2,), (3,), (3, 2), (2, 4)]), label="shape")
+    x0 = data.draw(points(shape), label="x0")
+    grad = diag_grad(np.linspace(0.5, 3.0, shape[-1]))
+    opt = case.make()
+    state = opt.init(x0)
+    # take a few steps so that the accumulators are not all zero
+    x = x0
+    for _ in range(data.draw(st.integers(0, 3), label="warm-up steps")):
+        x, state = opt.step(x, grad, state)
+    x_copy = x.copy()
+    arrays = state_arrays(state)
+    copies = {k: v.copy() for k, v in arrays.items()}
+    t_before = state.t
+
+    x_new, new_state = opt.step(x, grad, state)
+
+    np.testing.assert_array_equal(x, x_copy)
+    for name, value in arrays.items():
+        np.testing.assert_array_equal(value, copies[name], err_msg=f"state.{name} changed")
+        assert getattr(state, name) is value
+        assert not np.shares_memory(getattr(new_state, name), value), name
+    assert state.t == t_before
+    assert new_state.t == t_before + 1
+    assert not np.shares_memory(x_new, x)
+
+    # The same step on read-only inputs works and gives the same result.
+    x_ro = x_copy.copy()
+    x_ro.setflags(write=False)
+    ro = {k: v.copy() for k, v in copies.items()}
+    for v in ro.values():
+        v.setflags(write=False)
+    x_new_ro, new_state_ro = opt.step(x_ro, grad, state._replace(**ro))
+    np.testing.assert_array_equal(x_new_ro, x_new)
+    for name in arrays:
+        np.testing.assert_array_equal(getattr(new_state_ro, name), getattr(new_state, name))
+
+
+def test_init_does_not_mutate_or_alias_x0(case):
+    x0 = np.array([-5.0, -2.0])
+    x0.setflags(write=False)
+    state = case.make().init(x0)
+    for name, value in state_arrays(state).items():
+        assert not np.shares_memory(value, x0), name
+        assert value.flags.writeable, name
+    assert state.t == 0
+
+
+def test_callers_hyperparameter_arrays_are_neither_mutated_nor_kept(case_param):
+    case, name = case_param
+    lo, hi = case.ranges[name]
+    values = np.linspace(lo, hi, 3)[:, None]
+    given_values = values.copy()
+    values.setflags(write=False)
+    opt = case.make(**{name: values})
+    x0 = np.array([-5.0, -2.0])
+    before = optlib.run(opt, ELLIPSE, x0, 10).xs
+    np.testing.assert_array_equal(values, given_values)
+    # Changing the caller's array afterwards does not change the optimizer.
+    writable = given_values.copy()
+    opt2 = case.make(**{name: writable})
+    writable[:] = (lo + hi) / 2
+    np.testing.assert_array_equal(optlib.run(opt2, ELLIPSE, x0, 10).xs, before)
+
+
+# --- batching ------------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+def test_batched_hyperparameter_equals_separate_runs(case_param, data):
+    case, name = case_param
+    lo, hi = case.ranges[name]
+    k = data.draw(st.integers(2, 4), label="K")
+    values = data.draw(st.lists(st.floats(lo, hi), min_size=k, max_size=k), label=name)
+    x0 = data.draw(points((k, 2)), label="x0")
+    steps = 15
+    batched = optlib.run(case.make(**{name: np.array(values)[:, None]}), ELLIPSE, x0, steps)
+    assert batched.xs.shape == (steps + 1, k, 2)
+    for i, value in enumerate(values):
+        single = optlib.run(case.make(**{name: value}), ELLIPSE, x0[i], steps)
+        np.testing.assert_array_equal(batched.xs[:, i], single.xs)
+        np.testing.assert_array_equal(batched.values[:, i], single.values)
+        for field, arr in state_arrays(batched.state).items():
+            np.testing.assert_array_equal(arr[i], getattr(single.state, field))
+
+
+@given(data=st.data())
+def test_all_hyperparameters_batched_at_once_and_shared_start(case, data):
+    k = data.draw(st.integers(2, 4), label="K")
+    settings = {name: data.draw(st.lists(st.floats(*case.ranges[name]), min_size=k, max_size=k),
+                                label=name) for name in case.names}
+    x0 = np.array([-5.0, -2.0])  # one start, broadcast against the (K, 1) settings
+    batched = optlib.run(case.make(**{n: np.array(v)[:, None] for n, v in settings.items()}),
+                         ELLIPSE, x0, 10)
+    assert batched.xs.shape == (11, k, 2)
+    for i in range(k):
+        single = optlib.run(case.make(**{n: v[i] for n, v in settings.items()}), ELLIPSE, x0, 10)
+        np.testing.assert_array_equal(batched.xs[:, i], single.xs)
+
+
+def test_batched_step_by_step_with_a_1d_batch_of_points(case):
+    # Points of shape (K, d) with scalar hyper-parameters: K independent runs.
+    x0 = np.array([[-5.0, -2.0], [1.0, 3.0], [0.5, -0.25]])
+    opt = case.make()
+    batched = optlib.iterate(opt, ELLIPSE.grad, x0, 8)
+    for i in range(3):
+        single = optlib.iterate(opt, ELLIPSE.grad, x0[i], 8)
+        for (xb, _), (xs, _) in zip(batched, single, strict=True):
+            np.testing.assert_array_equal(xb[i], xs)
+
+
+# --- dtypes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(2,), (3, 2)])
+def test_float32_in_float32_out(case, shape):
+    x0 = np.full(shape, -2.0, dtype=np.float32)
+    opt = case.make()
+    x, state = x0, opt.init(x0)
+    for _ in range(3):
+        x, state = opt.step(x, ELLIPSE.grad, state)
+        assert x.dtype == np.float32
+        for name, value in state_arrays(state).items():
+            assert value.dtype == np.float32, name
+    assert optlib.run(opt, ELLIPSE, x0, 3).xs.dtype == np.float32
+
+
+def test_float32_with_batched_float64_hyperparameters_stays_float32(case_param):
+    case, name = case_param
+    values = np.linspace(*case.ranges[name], 3)[:, None]  # float64
+    traj = optlib.run(case.make(**{name: values}), ELLIPSE, np.float32([-5, -2]), 3)
+    assert traj.xs.dtype == np.float32
+    for field, value in state_arrays(traj.state).items():
+        assert value.dtype == np.float32, field
+
+
+def test_integer_input_is_promoted_to_float64(case):
+    opt = case.make()
+    x0 = np.array([-5, -2])
+    state = opt.init(x0)
+    for name, value in state_arrays(state).items():
+        assert value.dtype == np.float64, name
+    x1, state = opt.step(x0, ELLIPSE.grad, state)
+    assert x1.dtype == np.float64
+    x1_list, _ = opt.step([-5, -2], ELLIPSE.grad, opt.init([-5, -2]))
+    np.testing.assert_array_equal(x1_list, x1)
+    np.testing.assert_array_equal(x1, opt.step(np.array([-5.0, -2.0]), ELLIPSE.grad,
+                                               opt.init(np.array([-5.0, -2.0])))[0])
+    assert optlib.run(opt, ELLIPSE, [-5, -2], 2).xs.dtype == np.float64
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+GOOD = {"rate": [0.0, 0.5], "decay": [0.0, 0.999], "small": [0.0, 1e-12]}
+
+
+def test_invalid_values_raise_value_error_naming_parameter_and_value(case_invalid):
+    case, name, value = case_invalid
+    with pytest.raises(ValueError) as info:
+        case.make(**{name: value})
+    message = str(info.value)
+    assert f"{name}=" in message
+    assert repr(float(value)) in message  # '-0.1', '1.0', 'nan', ...
+    # the same value inside an array of otherwise valid values is caught too
+    lo, hi = case.ranges[name]
+    with pytest.raises(ValueError, match=f"{name}={float(value)!r}"):
+        case.make(**{name: np.array([[lo], [value], [hi]])})
+
+
+def test_boundary_values_that_are_valid_are_accepted(case_param):
+    case, name = case_param
+    for value in GOOD[case.kind(name)]:
+        opt = case.make(**{name: value})
+        assert getattr(opt, name) == value
+
+
+@pytest.mark.parametrize("value", ["0.1", None, [0.1, "a"], object(), True, 1 + 2j, [None]],
+                         ids=["str", "None", "mixed list", "object", "bool", "complex", "[None]"])
+def test_non_numeric_hyperparameters_raise_type_error(case_param, value):
+    case, name = case_param
+    with pytest.raises(TypeError, match=name):
+        case.make(**{name: value})
+
+
+def test_only_the_learning_rate_may_be_a_schedule(case_param):
+    case, name = case_param
+    sched = schedules.constant(0.1)
+    if name == "lr":
+        assert case.make(lr=sched).lr is sched
+    else:
+        with pytest.raises(TypeError, match="schedule"):
+            case.make(**{name: sched})
+
+
+def test_a_schedule_value_is_checked_when_it_is_used(case):
+    opt = case.make(lr=lambda t: 0.1 if t == 0 else -0.5)
+    x, state = opt.step(np.array([1.0, 1.0]), ELLIPSE.grad, opt.init(np.ones(2)))
+    with pytest.raises(ValueError, match=r"lr=-0\.5"):
+        opt.step(x, ELLIPSE.grad, state)
+
+
+@pytest.mark.parametrize("bad_shape", [(3,), (2, 2), (1, 3)])
+def test_gradient_of_the_wrong_shape_raises(case, bad_shape):
+    opt = case.make()
+    x0 = np.array([-5.0, -2.0])
+    with pytest.raises(ValueError, match="gradient shape"):
+        opt.step(x0, lambda x: np.ones(bad_shape), opt.init(x0))
+
+
+def test_repr_and_settings(case):
+    opt = case.make(**{case.names[0]: np.full((4, 1), case.ranges[case.names[0]][0])})
+    text = repr(opt)
+    assert text.startswith(case.cls.__name__ + "(")
+    assert "array(4, 1)" in text
+    assert list(opt.settings()) == sorted(opt.settings(), key=case.names.index)
+    assert set(opt.settings()) == set(case.names)

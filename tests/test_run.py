@@ -1,0 +1,187 @@
+"""optlib.run: run, iterate, Trajectory, divergence marking, save_state/load_state."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import optlib
+
+ELLIPSE = optlib.ellipse()
+X0 = (-5.0, -2.0)
+
+
+# --- shapes ----------------------------------------------------------------------------------
+
+
+def test_shapes_of_a_single_run():
+    traj = optlib.run(optlib.SGD(lr=0.1), ELLIPSE, X0, 7)
+    assert traj.xs.shape == (8, 2)
+    assert traj.values.shape == (8,)
+    assert traj.steps == 7
+    np.testing.assert_array_equal(traj.xs[0], X0)
+    np.testing.assert_array_equal(traj.x, traj.xs[-1])
+    # values are f at the iterates: 0.1·x1² + 2·x2²
+    np.testing.assert_allclose(traj.values, 0.1 * traj.xs[:, 0] ** 2 + 2 * traj.xs[:, 1] ** 2,
+                               rtol=1e-14)
+    assert traj.values[0] == 10.5  # 0.1·25 + 2·4
+    assert not traj.diverged
+    assert traj.diverged_at == -1
+    assert traj.state.t == 7
+    np.testing.assert_array_equal(traj.gap(1.0), traj.values - 1.0)
+
+
+def test_shapes_of_a_batched_run():
+    lr = np.array([0.01, 0.1, 0.2, 0.3])[:, None]
+    traj = optlib.run(optlib.Momentum(lr=lr, momentum=0.5), ELLIPSE, X0, 12)
+    assert traj.xs.shape == (13, 4, 2)
+    assert traj.values.shape == (13, 4)
+    assert traj.diverged.shape == (4,)
+    assert traj.diverged_at.shape == (4,)
+    assert traj.state.v.shape == (4, 2)
+    np.testing.assert_array_equal(traj.xs[0], np.broadcast_to(X0, (4, 2)))
+
+
+def test_a_grid_of_settings():
+    lr = np.array([0.1, 0.2, 0.3])[:, None, None]
+    mom = np.array([0.0, 0.5])[None, :, None]
+    traj = optlib.run(optlib.Momentum(lr=lr, momentum=mom), ELLIPSE, X0, 5)
+    assert traj.xs.shape == (6, 3, 2, 2)
+    assert traj.values.shape == (6, 3, 2)
+    single = optlib.run(optlib.Momentum(lr=0.3, momentum=0.5), ELLIPSE, X0, 5)
+    np.testing.assert_array_equal(traj.xs[:, 2, 1], single.xs)
+
+
+def test_zero_steps():
+    traj = optlib.run(optlib.Adam(lr=0.1), ELLIPSE, X0, 0)
+    assert traj.xs.shape == (1, 2)
+    assert traj.state.t == 0
+    assert not traj.diverged
+
+
+@pytest.mark.parametrize("steps", [-1, 2.5, "3", None])
+def test_steps_must_be_a_non_negative_integer(steps):
+    with pytest.raises(ValueError, match="steps"):
+        optlib.run(optlib.SGD(lr=0.1), ELLIPSE, X0, steps)
+
+
+def test_numpy_integer_steps_are_accepted():
+    assert optlib.run(optlib.SGD(lr=0.1), ELLIPSE, X0, np.int64(3)).steps == 3
+
+
+def test_iterate_lists_the_first_pairs():
+    pairs = optlib.iterate(optlib.SGD(lr=0.4), ELLIPSE.grad, X0, 2)
+    assert len(pairs) == 3
+    np.testing.assert_array_equal(pairs[0][0], X0)
+    assert pairs[0][1].t == 0
+    assert pairs[1][0] == pytest.approx([-4.6, 1.2], rel=1e-14)  # θ0 − 0.4·(-1, -8)
+    assert pairs[2][1].t == 2
+
+
+# --- divergence --------------------------------------------------------------------------------
+
+
+def _first_blowup_step_gd(lr, blowup, steps):
+    """The first t at which f(θ_t) > blowup·max(1, f(θ0)) for GD on the ellipse from (-5, -2),
+    from the closed form θ_t = (-5·(1 − 0.2ε)^t, -2·(1 − 4ε)^t), in Python floats."""
+    limit = blowup * 10.5
+    for t in range(steps + 1):
+        f = 0.1 * 25 * (1 - 0.2 * lr) ** (2 * t) + 2 * 4 * (1 - 4 * lr) ** (2 * t)
+        if not math.isfinite(f) or f > limit:
+            return t
+    return -1
+
+
+def test_divergence_is_marked_per_batch_element_and_the_others_converge():
+    # 2/λmax = 0.5: ε = 0.6 diverges (factor |1 − 2.4| = 1.4 along x2); the others converge.
+    lr = np.array([0.1, 0.6, 0.4, 0.55])[:, None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow / invalid-value warning may escape
+        traj = optlib.run(optlib.SGD(lr=lr), ELLIPSE, X0, 3000)
+    np.testing.assert_array_equal(traj.diverged, [False, True, False, True])
+    expected_at = [-1, _first_blowup_step_gd(0.6, 1e10, 3000), -1,
+                   _first_blowup_step_gd(0.55, 1e10, 3000)]
+    np.testing.assert_array_equal(traj.diverged_at, expected_at)
+    assert expected_at[1] < expected_at[3]  # the faster divergence is caught earlier
+    # the runs that diverged really went to inf/nan, the others converged to the minimum
+    assert not np.isfinite(traj.xs[-1, 1]).all()
+    assert np.abs(traj.xs[-1, [0, 2]]).max() < 1e-12
+    assert np.all(np.isfinite(traj.values[:, [0, 2]]))
+
+
+def test_no_warning_escapes_for_adaptive_methods_that_blow_up():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        traj = optlib.run(optlib.Momentum(lr=np.array([[0.1], [5.0]]), momentum=0.9), ELLIPSE,
+                          X0, 2000)
+        traj2 = optlib.run(optlib.Adam(lr=np.array([[0.1], [1e300]])), ELLIPSE, X0, 50)
+    np.testing.assert_array_equal(traj.diverged, [False, True])
+    assert traj2.diverged[1] and not traj2.diverged[0]
+
+
+@pytest.mark.parametrize("blowup", [100.0, 1e4, 1e10])
+def test_blowup_threshold(blowup):
+    # f = x², GD with ε = 1.5: x ← (1 − 3)x = -2x, so f_t = 4^t from x0 = 1 (f0 = 1).
+    # The first t with 4^t > blowup: 100 → 4 (256), 1e4 → 7 (16384), 1e10 → 17.
+    f = optlib.quadratic([[2.0]])
+    traj = optlib.run(optlib.SGD(lr=1.5), f, [1.0], 40, blowup=blowup)
+    expected = next(t for t in range(41) if 4.0**t > blowup)
+    assert traj.diverged
+    assert traj.diverged_at == expected
+    np.testing.assert_array_equal(traj.values, 4.0 ** np.arange(41))
+
+
+def test_blowup_is_relative_to_the_starting_loss():
+    # Same run started at x0 = 10 (f0 = 100): the limit is blowup·100.
+    f = optlib.quadratic([[2.0]])
+    traj = optlib.run(optlib.SGD(lr=1.5), f, [10.0], 20, blowup=100.0)
+    assert traj.diverged_at == 4  # 100·4^t > 100·100 first at t = 4
+    # A run that stays below the threshold is not marked.
+    calm = optlib.run(optlib.SGD(lr=1.5), f, [10.0], 3, blowup=100.0)
+    assert not calm.diverged and calm.diverged_at == -1
+
+
+# --- save and restore ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["single", "batched"])
+def test_resumed_run_is_bit_identical(case, batched, tmp_path):
+    first = case.names[0]
+    if batched:
+        lo, hi = case.ranges[first]
+        opt = case.make(**{first: np.linspace(lo, hi, 3)[:, None]})
+    else:
+        opt = case.make()
+    whole = optlib.run(opt, ELLIPSE, X0, 50)
+    head = optlib.run(opt, ELLIPSE, X0, 20)
+    path = tmp_path / f"{case.id}.npz"
+    optlib.save_state(path, head.state)
+    loaded = optlib.load_state(path)
+    assert type(loaded) is type(head.state)
+    assert loaded.t == 20 and isinstance(loaded.t, int)
+    for name, value in head.state._asdict().items():
+        if isinstance(value, np.ndarray):
+            assert getattr(loaded, name).dtype == value.dtype
+            np.testing.assert_array_equal(getattr(loaded, name), value)
+    tail = optlib.run(opt, ELLIPSE, head.x, 30, state=loaded)
+    np.testing.assert_array_equal(tail.xs, whole.xs[20:])
+    np.testing.assert_array_equal(tail.values, whole.values[20:])
+
+
+def test_save_and_load_keep_float32(tmp_path):
+    opt = optlib.Adam(lr=0.1)
+    head = optlib.run(opt, ELLIPSE, np.float32(X0), 5)
+    optlib.save_state(tmp_path / "s.npz", head.state)
+    loaded = optlib.load_state(tmp_path / "s.npz")
+    assert loaded.v.dtype == np.float32 and loaded.s.dtype == np.float32
+    np.testing.assert_array_equal(loaded.v, head.state.v)
+
+
+def test_load_state_rejects_an_unknown_kind(tmp_path):
+    path = tmp_path / "bad.npz"
+    np.savez(path, __kind__=np.array("NotAState"), t=np.array(3))
+    with pytest.raises(ValueError, match="NotAState"):
+        optlib.load_state(path)
