@@ -31,7 +31,9 @@ def _points(run: Trajectory | np.ndarray) -> np.ndarray:
     return run.xs if isinstance(run, Trajectory) else np.asarray(run)
 
 
-def _color(label: str, i: int) -> Any:
+def _color(label: str, i: int, colors: Mapping[str, Any] | None = None) -> Any:
+    if colors is not None and label in colors:
+        return colors[label]
     for name, color in COLORS.items():
         if (label.split() or [""])[0].rstrip(",:") == name:
             return color
@@ -64,11 +66,14 @@ def contour(objective: Objective, ax: Axes | None = None, bounds: Bounds | None 
 
 def trajectories(objective: Objective, runs: Mapping[str, Trajectory | np.ndarray],
                  ax: Axes | None = None, bounds: Bounds | None = None,
-                 title: str | None = None, markers: bool = True) -> Axes:
+                 title: str | None = None, markers: bool = True,
+                 colors: Mapping[str, Any] | None = None) -> Axes:
     """Paths of one or several runs drawn over the objective's contour lines.
 
     ``runs`` maps a legend label to a :class:`~optlib.Trajectory` or to an array of
     iterates ``(steps + 1, 2)``. The start is a filled circle, each step a dot.
+    Colours follow the method named first in each label (``COLORS``) unless
+    ``colors`` maps a label to its own colour (useful for a sweep of one method).
     """
     ax = contour(objective, ax=ax, bounds=bounds)
     for i, (label, run) in enumerate(runs.items()):
@@ -76,7 +81,7 @@ def trajectories(objective: Objective, runs: Mapping[str, Trajectory | np.ndarra
         if xs.ndim != 2 or xs.shape[1] != 2:
             raise ValueError(f"run {label!r}: expected iterates of shape (steps+1, 2), "
                              f"got {xs.shape}")
-        color = _color(label, i)
+        color = _color(label, i, colors)
         ax.plot(xs[:, 0], xs[:, 1], "-", color=color, linewidth=1.4, label=label,
                 marker="." if markers else None, markersize=4)
         ax.plot(xs[0, 0], xs[0, 1], "o", color=color, markersize=7)
@@ -91,15 +96,19 @@ def trajectories(objective: Objective, runs: Mapping[str, Trajectory | np.ndarra
 def loss_curves(curves: Mapping[str, Trajectory | Sequence[float] | np.ndarray],
                 ax: Axes | None = None, min_value: float = 0.0, log: bool = True,
                 title: str | None = None, xlabel: str = "step $t$",
-                ylabel: str | None = None) -> Axes:
-    """Loss (minus ``min_value``) against the step, on a log scale by default."""
+                ylabel: str | None = None, colors: Mapping[str, Any] | None = None) -> Axes:
+    """Loss (minus ``min_value``) against the step, on a log scale by default.
+
+    ``colors`` overrides the per-method colour of any label, as in :func:`trajectories`.
+    """
     ax = ax if ax is not None else plt.subplots(figsize=(6, 4))[1]
     for i, (label, curve) in enumerate(curves.items()):
         values = curve.values if isinstance(curve, Trajectory) else np.asarray(curve)
         gap = values - min_value
         if log:
             gap = np.where(gap > 0, gap, np.nan)
-        ax.plot(np.arange(len(gap)), gap, color=_color(label, i), label=label, linewidth=1.5)
+        ax.plot(np.arange(len(gap)), gap, color=_color(label, i, colors), label=label,
+                linewidth=1.5)
     if log:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -112,12 +121,13 @@ def loss_curves(curves: Mapping[str, Trajectory | Sequence[float] | np.ndarray],
 
 
 def compare(objective: Objective, runs: Mapping[str, Trajectory], title: str | None = None,
-            bounds: Bounds | None = None, figsize: tuple[float, float] = (11, 4)) -> Figure:
+            bounds: Bounds | None = None, figsize: tuple[float, float] = (11, 4),
+            colors: Mapping[str, Any] | None = None) -> Figure:
     """Side by side: the paths over the contour lines, and the loss curves."""
     fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
-    trajectories(objective, runs, ax=left, bounds=bounds, title="trajectories")
+    trajectories(objective, runs, ax=left, bounds=bounds, title="trajectories", colors=colors)
     min_value = objective.min_value if objective.min_value is not None else 0.0
-    loss_curves(runs, ax=right, min_value=min_value, title="loss")
+    loss_curves(runs, ax=right, min_value=min_value, title="loss", colors=colors)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

@@ -167,14 +167,16 @@ def measured_rate(values: Any, min_value: float = 0.0, tail: int = 20, power: fl
     Fits ``(f_t − f*)`` over the last ``tail`` steps as ``C·q^t`` and returns
     ``q**power``; with the default ``power=0.5`` this converts the rate of a
     squared quantity (the loss of a quadratic) into the rate of the error ‖x − x*‖.
-    Works along axis 0 of ``values`` (shape ``(steps + 1, ...)``).
+    Works along axis 0 of ``values`` (shape ``(steps + 1, ...)``). A run that
+    diverged gets ``inf`` or ``nan``, silently: mask it with ``Trajectory.diverged``.
     """
     gap = np.asarray(values, dtype=np.float64) - min_value
     if gap.shape[0] <= tail:
         raise ValueError(f"need more than tail={tail} values, got {gap.shape[0]}")
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # Diverged runs (inf/NaN) and exact zeros give inf/NaN rates, without warnings.
+    with np.errstate(all="ignore"):
         logs = np.log(np.abs(gap[-tail - 1:]))
-    t = np.arange(tail + 1, dtype=np.float64)
-    t = (t - t.mean()).reshape((-1,) + (1,) * (gap.ndim - 1))
-    slope = (t * (logs - logs.mean(axis=0))).sum(axis=0) / (t * t).sum()
-    return np.exp(slope * power)
+        t = np.arange(tail + 1, dtype=np.float64)
+        t = (t - t.mean()).reshape((-1,) + (1,) * (gap.ndim - 1))
+        slope = (t * (logs - logs.mean(axis=0))).sum(axis=0) / (t * t).sum()
+        return np.exp(slope * power)
