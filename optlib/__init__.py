@@ -28,6 +28,7 @@ from .optimizers import (
     AdaDelta,
     AdaGrad,
     Adam,
+    AdamW,
     HyperParam,
     Momentum,
     Nesterov,
@@ -39,7 +40,7 @@ from .run import Trajectory, iterate, load_state, run, save_state
 __version__ = "0.1.0"
 
 __all__ = [
-    "ALL", "SGD", "AdaDelta", "AdaGrad", "Adam", "HyperParam", "Momentum", "Nesterov",
+    "ALL", "SGD", "AdaDelta", "AdaGrad", "Adam", "AdamW", "HyperParam", "Momentum", "Nesterov",
     "Objective", "Optimizer", "RMSProp", "RegressionData", "TrainHistory", "Trajectory",
     "beale", "conventions", "ellipse", "iterate", "load_state", "make_regression",
     "minibatch_grad", "numerical_gradient", "quadratic", "rosenbrock", "rotated_ellipse",

@@ -89,6 +89,7 @@ START_VALUES: dict[str, dict[str, float]] = {
     "RMSProp": {"lr": 0.1},
     "AdaDelta": {"lr": 1.0},
     "Adam": {"lr": 0.1},
+    "AdamW": {"lr": 0.1},
 }
 
 #: Names accepted for the methods besides the class names.

@@ -24,6 +24,7 @@ Bounds = tuple[tuple[float, float], tuple[float, float]]
 COLORS = {
     "GD": "#1f77b4", "SGD": "#1f77b4", "Momentum": "#d62728", "Nesterov": "#9467bd",
     "AdaGrad": "#2ca02c", "RMSProp": "#ff7f0e", "AdaDelta": "#8c564b", "Adam": "#e377c2",
+    "AdamW": "#17becf",
 }
 
 

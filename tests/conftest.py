@@ -4,7 +4,7 @@
 * hypothesis runs a modest number of examples without deadlines (the suite must stay fast on a
   2-core machine, and timing of numpy calls is too noisy for deadlines);
 * ``case``: a test that takes an argument named ``case`` runs once per optimizer in
-  :data:`CASES` -- the seven update rules of the notes and the frameworks' forms in
+  :data:`CASES` -- the seven update rules of the notes, AdamW, and the frameworks' forms in
   ``optlib.conventions`` -- each with a valid setting and a range for every hyper-parameter.
 """
 
@@ -77,6 +77,9 @@ CASES = [
          {"rho": DECAY, "eps": SMALL, "lr": (0.1, 2.0)}),
     Case("Adam", optlib.Adam, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
          {"lr": LR, "beta1": DECAY, "beta2": DECAY, "eps": SMALL}),
+    Case("AdamW", optlib.AdamW,
+         {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01},
+         {"lr": LR, "beta1": DECAY, "beta2": DECAY, "eps": SMALL, "weight_decay": (0.0, 0.5)}),
     Case("TorchSGD", conventions.TorchSGD, {"lr": 0.1, "momentum": 0.5},
          {"lr": LR, "momentum": DECAY}),
     Case("TorchSGD-nesterov", conventions.TorchSGD, {"lr": 0.1, "momentum": 0.5},
@@ -90,7 +93,8 @@ CASES = [
 
 #: What each hyper-parameter is, by name; decides which invalid values a test tries.
 KIND = {"lr": "rate", "momentum": "decay", "rho": "decay", "alpha": "decay", "beta1": "decay",
-        "beta2": "decay", "eps": "small", "epsilon": "small", "initial_accumulator": "small"}
+        "beta2": "decay", "eps": "small", "epsilon": "small", "initial_accumulator": "small",
+        "weight_decay": "rate"}
 
 #: Invalid values per kind: a negative or NaN rate; a decay of 1 or more, negative or NaN;
 #: a negative or NaN small constant.

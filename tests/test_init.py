@@ -32,7 +32,7 @@ def test_public_names():
     for name in optlib.__all__:
         assert hasattr(optlib, name), name
     assert optlib.ALL == (optlib.SGD, optlib.Momentum, optlib.Nesterov, optlib.AdaGrad,
-                          optlib.RMSProp, optlib.AdaDelta, optlib.Adam)
+                          optlib.RMSProp, optlib.AdaDelta, optlib.Adam, optlib.AdamW)
     for cls in optlib.ALL:
         assert cls.rule, cls.__name__
         assert cls.__doc__ and "math::" in cls.__doc__, cls.__name__
