@@ -55,6 +55,16 @@ def inverse_time(lr: float, decay: float) -> Schedule:
     return _named(lambda t: lr / (1 + decay * t), f"inverse_time({_g(lr)}, {_g(decay)})")
 
 
+def inverse_sqrt(lr: float, decay: float) -> Schedule:
+    """ε_t = ε / √(1 + decay·t): Σε_t = ∞ but also Σε_t² = ∞ (the borderline of Robbins–Monro).
+
+    The decay AdaGrad applies by itself when the gradients keep a constant size.
+    """
+    _positive("lr", lr)
+    _positive("decay", decay)
+    return _named(lambda t: lr / (1 + decay * t) ** 0.5, f"inverse_sqrt({_g(lr)}, {_g(decay)})")
+
+
 def cosine(lr: float, total: int, lr_min: float = 0.0) -> Schedule:
     """ε_t = ε_min + (ε − ε_min)(1 + cos(π t / T))/2 for t ≤ T, then ε_min."""
     _positive("lr", lr)

@@ -17,6 +17,9 @@ from optlib import schedules as S
     (S.exponential(0.1, 0.9), {0: 0.1, 1: 0.09, 2: 0.081}),
     # ε/(1 + decay·t): 0.1/(1 + 0.5·2) = 0.05, 0.1/(1 + 0.5·18) = 0.01
     (S.inverse_time(0.1, 0.5), {0: 0.1, 2: 0.05, 18: 0.01}),
+    # ε/√(1 + decay·t): 0.1/√(1 + 1·3) = 0.05, 0.1/√(1 + 1·99) = 0.01, 2/√(1 + 0.5·6) = 1
+    (S.inverse_sqrt(0.1, 1.0), {0: 0.1, 3: 0.05, 99: 0.01}),
+    (S.inverse_sqrt(2.0, 0.5), {0: 2.0, 6: 1.0}),
     # ε_min + (ε − ε_min)(1 + cos(πt/T))/2 with ε = 1, ε_min = 0.1, T = 10:
     # t = 5 → 0.1 + 0.9·0.5 = 0.55; t ≥ 10 → 0.1
     (S.cosine(1.0, 10, lr_min=0.1), {0: 1.0, 5: 0.55, 10: 0.1, 20: 0.1}),
@@ -37,6 +40,7 @@ def test_names():
     assert S.constant(0.1).__name__ == "constant(0.1)"
     assert S.exponential(0.1, 0.9).__name__ == "exponential(0.1, 0.9)"
     assert S.warmup(S.constant(1.0), 4).__name__ == "warmup(constant(1), 4)"
+    assert S.inverse_sqrt(0.1, 0.5).__name__ == "inverse_sqrt(0.1, 0.5)"
 
 
 @pytest.mark.parametrize(("make", "match"), [
@@ -52,6 +56,8 @@ def test_names():
     (lambda: S.exponential(0.1, 1.1), "gamma"),
     (lambda: S.inverse_time(0.1, 0.0), "decay"),
     (lambda: S.inverse_time(-0.1, 1.0), "lr"),
+    (lambda: S.inverse_sqrt(0.1, 0.0), "decay"),
+    (lambda: S.inverse_sqrt(0.0, 1.0), "lr"),
     (lambda: S.cosine(0.1, 0), "total"),
     (lambda: S.cosine(-0.1, 10), "lr"),
     (lambda: S.linear_decay(0.1, -5), "total"),
