@@ -80,7 +80,9 @@ def quadratic(H: Any, b: Any = None, name: str = "quadratic",
     b.setflags(write=False)
 
     def value(x: Array) -> Array:
-        return 0.5 * np.einsum("...i,ij,...j->...", x, H.astype(x.dtype), x) - x @ b.astype(
+        # (xᵀH)·x as a matrix product and a two-operand einsum: about twice as fast on
+        # the (steps + 1, K, d) iterates of a batched run as a three-operand einsum.
+        return 0.5 * np.einsum("...i,...i->...", x @ H.astype(x.dtype), x) - x @ b.astype(
             x.dtype)
 
     def grad(x: Array) -> Array:
