@@ -65,13 +65,13 @@ def sweeps() -> list[tuple[str, str, Callable[..., optlib.Optimizer], dict[str, 
             assert value.shape == (N_SETTINGS, 1)
         out.append((name, desc, make, columns))
 
-    add("SGD", "lr: 10,000-point log grid [1e-4, 0.6]", optlib.SGD,
+    add("SGD", "lr: 10,000-pt log grid", optlib.SGD,
         lr=np.geomspace(1e-4, 0.6, N_SETTINGS)[:, None])
     lr, mom = grid(lr_log, decay)
     add("Momentum", "lr (log) x momentum", optlib.Momentum, lr=lr, momentum=mom)
     add("Nesterov", "lr (log) x momentum", optlib.Nesterov, lr=lr, momentum=mom)
     lr, r0 = grid(np.geomspace(1e-2, 3.0, N_SIDE), np.linspace(0.0, 1.0, N_SIDE))
-    add("AdaGrad", "lr (log) x initial_accumulator", optlib.AdaGrad, lr=lr, initial_accumulator=r0)
+    add("AdaGrad", "lr (log) x r0", optlib.AdaGrad, lr=lr, initial_accumulator=r0)
     lr, rho = grid(lr_log, decay)
     add("RMSProp", "lr (log) x rho", optlib.RMSProp, lr=lr, rho=rho)
     rho, eps = grid(decay, np.geomspace(1e-8, 1e-2, N_SIDE))
@@ -89,13 +89,14 @@ def sweeps() -> list[tuple[str, str, Callable[..., optlib.Optimizer], dict[str, 
     return out
 
 
-def median_time(fn: Callable[[], object], repeat: int) -> float:
+def timings(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median and minimum wall-clock time of ``repeat`` calls."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
 
 
 def main() -> int:
@@ -115,17 +116,19 @@ def main() -> int:
 
     print(f"optlib {optlib.__version__}, numpy {np.__version__}, Python {platform.python_version()}"
           f", {platform.machine()}, {os.cpu_count()} CPUs")
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"load average at start (1, 5, 15 min): {load}")
     print(f"{N_SETTINGS:,} settings x {STEPS} steps per optimizer on the ellipse, from {X0}")
     print(f"batched: one optlib.run per optimizer, median of {args.repeat} runs")
     print(f"loop: {args.subset} random settings (seed {args.seed}) run one by one, median of "
           f"{args.loop_repeat} runs, extrapolated linearly x{scale:g} to {N_SETTINGS:,}")
     print()
-    header = (f"{'optimizer':<13} {'grid':<40} {'batched':>10} {'loop/' + str(args.subset):>10} "
-              f"{'loop/10k (extrap.)':>19} {'speed-up':>9}")
+    header = (f"{'optimizer':<13} {'grid':<32} {'batched':>9} {'(min)':>8} "
+              f"{'loop/' + str(args.subset):>9} {'loop/10k extrap.':>17} {'speed-up':>9}")
     print(header)
     print("-" * len(header))
 
-    total_batched = 0.0
+    total_batched = total_min = 0.0
     worst = np.inf
     table = sweeps()
     for name, desc, make, columns in table:
@@ -139,26 +142,28 @@ def main() -> int:
             if not np.array_equal(batched.xs[:, i], one.xs, equal_nan=True):
                 raise SystemExit(f"{name}: setting {i} differs between batch and loop")
 
-        t_batch = median_time(lambda opt=opt: optlib.run(opt, ELLIPSE, X0, STEPS), args.repeat)
+        t_batch, t_min = timings(lambda opt=opt: optlib.run(opt, ELLIPSE, X0, STEPS), args.repeat)
 
         def loop(singles=singles):
             for single in singles:
                 optlib.run(single, ELLIPSE, X0, STEPS)
 
-        t_loop = median_time(loop, args.loop_repeat)
+        t_loop, _ = timings(loop, args.loop_repeat)
         t_loop_full = t_loop * scale
         speedup = t_loop_full / t_batch
         total_batched += t_batch
+        total_min += t_min
         worst = min(worst, speedup)
-        print(f"{name:<13} {desc:<40} {t_batch * 1e3:>8.1f}ms {t_loop:>9.3f}s "
-              f"{t_loop_full:>18.1f}s {speedup:>8.0f}x")
+        print(f"{name:<13} {desc:<32} {t_batch * 1e3:>7.1f}ms {t_min * 1e3:>6.1f}ms "
+              f"{t_loop:>8.3f}s {t_loop_full:>16.1f}s {speedup:>8.0f}x")
 
     print("-" * len(header))
     ok_total = total_batched < TARGET_TOTAL_S
     ok_speed = worst >= TARGET_SPEEDUP
     verdict = "met" if ok_total else "MISSED"
     print(f"total batched sweep ({len(table)} optimizers x {N_SETTINGS:,} settings x {STEPS} "
-          f"steps): {total_batched:.3f} s  [target < {TARGET_TOTAL_S:g} s: {verdict}]")
+          f"steps): {total_batched:.3f} s (sum of medians; sum of minima {total_min:.3f} s)  "
+          f"[target < {TARGET_TOTAL_S:g} s: {verdict}]")
     print(f"smallest speed-up: {worst:.0f}x  [target >= {TARGET_SPEEDUP:g}x: "
           f"{'met' if ok_speed else 'MISSED'}]")
     print("(loop times for 10,000 settings are extrapolated from the subset, not measured)")
