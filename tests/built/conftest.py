@@ -2,6 +2,7 @@
 
 Run directly (`pytest tests/built`) these skip when no book has been built. `make test` sets
 OPTBOOK_REQUIRE_BUILD=1 right after its strict build, and then a missing build is a failure.
+OPTBOOK_HTML=/path/to/_build/html checks a book built elsewhere (e.g. with --path-output).
 """
 
 import os
@@ -11,7 +12,7 @@ import pytest
 from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
+HTML = Path(os.environ.get("OPTBOOK_HTML") or ROOT / "_build" / "html").resolve()
 
 
 @pytest.fixture(scope="session")

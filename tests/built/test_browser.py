@@ -1,0 +1,337 @@
+"""The built book in a real browser, with the network cut off: it must read offline.
+
+Each page of _toc.yml is served from the built HTML on 127.0.0.1 (an http.server thread on a
+free port) and opened in headless Chromium driven by Selenium. Chromium resolves no host name
+but localhost, so a script, style sheet, font or image that a page would fetch from a CDN
+fails to load, and these tests report it. For every page they check:
+
+* no request left localhost, and none failed or answered with an error status (read from
+  Chromium's performance log: the network events of the page);
+* no error in the browser console (SEVERE entries of the browser log);
+* the math was typeset by MathJax: every ``.math`` element holds MathJax output, MathJax
+  reported no error, and no raw ``$$``, ``\\(`` or ``\\[`` is left in the visible text;
+* every image loaded (``complete`` and a non-zero ``naturalWidth``);
+* every kernel-free figure (optlib.webfig) draws something new when a slider moves; the time
+  of each redraw is measured in the page with ``performance.now()``;
+* a live explorer (optlib.explorer) shows its "needs a running kernel" note and its still.
+
+A screenshot of each page goes to ``_build/screenshots/`` (next to the html folder), with
+``timings.json``, the measured slider redraw times.
+
+Chromium comes from Debian's ``chromium`` and ``chromium-driver`` packages; `make test`
+installs them when missing. Without them these tests are skipped, except when the
+environment variable CI is set: then a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from sphinx_external_toc.parsing import parse_toc_yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCNAMES = list(parse_toc_yaml(ROOT / "_toc.yml"))
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+PAGE_TIMEOUT = 60          # seconds for a page (and MathJax) to finish
+SLIDER_BUDGET_MS = 50      # a kernel-free figure must redraw within this
+
+CHROME_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions", "--hide-scrollbars",
+    "--window-size=1280,1400",
+    # every host name but localhost resolves to nothing: no request can leave the machine
+    '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost, EXCLUDE 127.0.0.1',
+]
+
+
+def _binaries() -> tuple[str, str] | None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if chromium and driver:
+        return chromium, driver
+    return None
+
+
+# -- fixtures: server, browser ----------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(html_dir: Path):
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    found = _binaries()
+    if found is None:
+        message = ("headless Chromium is not installed (Debian packages chromium and "
+                   "chromium-driver; `make test` installs them)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = found
+    profile = tempfile.mkdtemp(prefix="optbook-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in [*CHROME_FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.set_page_load_timeout(PAGE_TIMEOUT)
+    driver.set_script_timeout(PAGE_TIMEOUT)
+    driver.get("about:blank")        # whatever the browser does at start-up is not a page's
+    time.sleep(0.5)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def shots_dir(html_dir: Path) -> Path:
+    folder = html_dir.parent / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def timings(shots_dir: Path):
+    measured: dict[str, list[float]] = {}
+    yield measured
+    (shots_dir / "timings.json").write_text(json.dumps(measured, indent=1) + "\n")
+
+
+# -- loading a page and reading what happened ---------------------------------------------------
+
+_WAIT_FOR_MATHJAX = """
+const done = arguments[arguments.length - 1];
+const hasMath = document.querySelector('.math') !== null;
+if (!hasMath) { done({hasMath: false}); return; }
+const start = Date.now();
+(function poll() {
+  const mj = window.MathJax;
+  if (mj && mj.startup && mj.startup.promise) {
+    mj.startup.promise.then(() => done({hasMath: true, typeset: true}),
+                            (e) => done({hasMath: true, typeset: false, error: String(e)}));
+  } else if (Date.now() - start > 20000) {
+    done({hasMath: true, typeset: false, error: 'MathJax did not start'});
+  } else { setTimeout(poll, 50); }
+})();
+"""
+
+_PAGE_FACTS = """
+const visible = document.body.cloneNode(true);
+visible.querySelectorAll('pre, code, script, style, textarea, mjx-container, .highlight')
+       .forEach(n => n.remove());
+const text = visible.textContent;
+const maths = Array.from(document.querySelectorAll('.math'));
+return {
+  mathCount: maths.length,
+  mathUntypeset: maths.filter(m => !m.querySelector('mjx-container'))
+                      .map(m => m.textContent.slice(0, 80)),
+  mathErrors: Array.from(document.querySelectorAll('mjx-merror'))
+                   .map(m => m.textContent.slice(0, 80)),
+  rawMath: ['$$', '\\\\(', '\\\\[', '\\\\begin{'].filter(s => text.includes(s)),
+  images: Array.from(document.images).map(i => ({src: i.currentSrc || i.src,
+                                                  ok: i.complete && i.naturalWidth > 0})),
+  resources: performance.getEntriesByType('resource').map(r => r.name),
+  webfigs: Array.from(document.querySelectorAll('.optlib-webfig')).map(f => f.id),
+  explorers: Array.from(document.querySelectorAll('.optlib-explorer-static'))
+                  .map(e => e.textContent.slice(0, 200)),
+};
+"""
+
+
+def _network(entries: list[dict]) -> tuple[list[str], list[str]]:
+    """Requested URLs, and the failures (failed loads, error statuses) of a performance log."""
+    requested, failures, urls = [], [], {}
+    for entry in entries:
+        message = json.loads(entry["message"])["message"]
+        method, params = message.get("method"), message.get("params", {})
+        if method == "Network.requestWillBeSent":
+            requested.append(params["request"]["url"])
+            urls[params.get("requestId")] = params["request"]["url"]
+        elif method == "Network.loadingFailed" and not params.get("canceled"):
+            url = urls.get(params.get("requestId"), f"request {params.get('requestId')}")
+            failures.append(f"{params.get('errorText')} ({params.get('type')}): {url}")
+        elif method == "Network.responseReceived":
+            status = params["response"].get("status", 0)
+            # the browser asks for /favicon.ico on its own; the book sets no favicon
+            if status >= 400 and not params["response"]["url"].endswith("/favicon.ico"):
+                failures.append(f"HTTP {status}: {params['response']['url']}")
+    return requested, failures
+
+
+def _outside(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about", "chrome", "chrome-extension"):
+        return False
+    return parsed.hostname not in LOCAL_HOSTS
+
+
+def _screenshot(driver, path: Path, max_height: int = 9000) -> None:
+    size = driver.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    width, height = int(size[0]), min(int(size[1]), max_height)
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+    import base64
+
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+@pytest.fixture(scope="module")
+def visit(browser, base_url, shots_dir):
+    """Open a page, wait for it and for MathJax, and return what happened (cached per page)."""
+    seen: dict[str, dict] = {}
+
+    def _visit(docname: str) -> dict:
+        if docname in seen:
+            return seen[docname]
+        browser.get_log("performance")            # drop what earlier pages left
+        browser.get_log("browser")
+        browser.get(f"{base_url}/{docname}.html")
+        mathjax = browser.execute_async_script(_WAIT_FOR_MATHJAX)
+        # scroll through the page so that anything loaded on view is loaded, then settle
+        browser.execute_script("window.scrollTo(0, document.body.scrollHeight);")
+        time.sleep(0.3)
+        browser.execute_script("window.scrollTo(0, 0);")
+        time.sleep(0.2)
+        facts = browser.execute_script(_PAGE_FACTS)
+        requested, failures = _network(browser.get_log("performance"))
+        console = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        _screenshot(browser, shots_dir / f"{docname.replace('/', '__')}.png")
+        seen[docname] = dict(facts, mathjax=mathjax, requested=requested, failures=failures,
+                             console=console)
+        return seen[docname]
+
+    return _visit
+
+
+# -- the checks -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_no_request_leaves_localhost_or_fails(visit, docname):
+    page = visit(docname)
+    outside = sorted({u for u in page["requested"] + page["resources"] if _outside(u)})
+    assert not outside, f"{docname}: requests outside localhost (a CDN?): {outside}"
+    assert not page["failures"], f"{docname}: failed requests: {page['failures']}"
+    assert page["requested"], f"{docname}: the performance log recorded no request at all"
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_no_console_errors(visit, docname):
+    errors = [e["message"][:300] for e in visit(docname)["console"]
+              if "/favicon.ico " not in e["message"]]  # asked for by the browser, not the page
+    assert not errors, f"{docname}: errors in the browser console: {errors}"
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_math_is_typeset_by_mathjax(visit, docname):
+    page = visit(docname)
+    if page["mathCount"]:
+        assert page["mathjax"].get("typeset"), f"{docname}: MathJax failed: {page['mathjax']}"
+    assert not page["mathUntypeset"], f"{docname}: math left untypeset: {page['mathUntypeset']}"
+    assert not page["mathErrors"], f"{docname}: MathJax errors: {page['mathErrors']}"
+    assert not page["rawMath"], f"{docname}: raw TeX delimiters in the text: {page['rawMath']}"
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_every_image_loaded(visit, docname):
+    broken = [i["src"][:120] for i in visit(docname)["images"] if not i["ok"]]
+    assert not broken, f"{docname}: images that did not load: {broken}"
+
+
+_MOVE_SLIDER = """
+const [figId, index] = [arguments[0], arguments[1]];
+const root = document.getElementById(figId);
+const canvases = Array.from(root.querySelectorAll('canvas'));
+const before = canvases.map(c => c.toDataURL());
+const input = root.querySelectorAll('input[type=range]')[index];
+const readoutBefore = root.querySelector('.owf-readout').textContent;
+const old = Number(input.value), max = Number(input.max);
+input.value = String(old === max ? 0 : Math.min(max, old + Math.max(1, Math.round(max / 3))));
+const t0 = performance.now();
+input.dispatchEvent(new Event('input', {bubbles: true}));
+const ms = performance.now() - t0;
+const after = canvases.map(c => c.toDataURL());
+return {ms: ms, changed: before.map((b, i) => b !== after[i]), moved: input.value !== String(old),
+        readoutChanged: root.querySelector('.owf-readout').textContent !== readoutBefore,
+        drawMs: Number(root.getAttribute('data-draw-ms'))};
+"""
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_kernel_free_figures_redraw_when_a_slider_moves(visit, browser, base_url, timings,
+                                                        docname):
+    page = visit(docname)
+    if not page["webfigs"]:
+        pytest.skip(f"{docname} has no kernel-free figure")
+    assert len(set(page["webfigs"])) == len(page["webfigs"]), "figure ids are not unique"
+    if not browser.current_url.endswith(f"/{docname}.html"):
+        browser.get(f"{base_url}/{docname}.html")
+    browser.get_log("browser")
+    for fig_id in page["webfigs"]:
+        ready = browser.execute_script(
+            "return document.getElementById(arguments[0]).getAttribute('data-ready');", fig_id)
+        assert ready == "1", f"{docname}: figure {fig_id} did not start"
+        count = browser.execute_script(
+            "return document.getElementById(arguments[0])"
+            ".querySelectorAll('input[type=range]').length;", fig_id)
+        assert count >= 1, f"{docname}: figure {fig_id} has no slider"
+        for index in range(count):
+            for _ in range(5):
+                result = browser.execute_script(_MOVE_SLIDER, fig_id, index)
+                assert result["moved"]
+                assert all(result["changed"]), (
+                    f"{docname}: moving slider {index} of {fig_id} did not redraw: {result}")
+                assert result["readoutChanged"]
+                timings.setdefault(docname, []).append(round(result["ms"], 3))
+    ms = sorted(timings[docname])
+    median = ms[len(ms) // 2]
+    assert median < SLIDER_BUDGET_MS, f"{docname}: slider redraw median {median:.1f} ms"
+    # nothing the moves did may have logged an error
+    errors = [e["message"][:300] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, f"{docname}: console errors after moving sliders: {errors}"
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_live_explorer_says_it_needs_a_kernel(visit, docname):
+    page = visit(docname)
+    if not page["explorers"]:
+        pytest.skip(f"{docname} has no live explorer")
+    for text in page["explorers"]:
+        assert "needs a running kernel" in text
+    stills = [i for i in page["images"] if i["src"].startswith("data:image/png")]
+    assert stills and all(i["ok"] for i in stills)
