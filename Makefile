@@ -67,9 +67,12 @@ test: $(STAMP) cache-check
 	rm -rf $(HTML)/reports
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo "==> [4/4] checks on the built HTML, and every page in headless Chromium (offline)"
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	@# Chromium and its driver for the browser tests; a CJK font so that the screenshots show the
+	@# Chinese terms as a reader sees them (not as empty boxes).
+	@{ command -v chromium && command -v chromedriver && fc-list :lang=zh | grep -q .; } >/dev/null || \
 	  { DEBIAN_FRONTEND=noninteractive apt-get update -q && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } || \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
+	      fonts-noto-cjk; } || \
 	  { [ -z "$${CI:-}" ] && echo "chromium could not be installed: browser tests will skip."; }
 	OPTBOOK_REQUIRE_BUILD=1 $(BIN)/python -m pytest tests/built
 
