@@ -180,14 +180,15 @@ def _difficulties(difficulty: str | list[str] | tuple[str, ...] | None) -> tuple
 
 
 def question_bank_page(chapters: list[str] | None = None, folder: str | Path | None = None,
-                       difficulty: str | list[str] | None = None) -> Markdown:
+                       difficulty: str | list[str] | None = None, level: int = 3) -> Markdown:
     """The question bank appendix: like :func:`question_bank`, for the whole book.
 
     ``chapters`` defaults to :func:`bank_chapters` (every toc chapter with a questions file,
     in toc order), so a chapter that lands is picked up without editing the page.
     ``difficulty`` keeps only the given level(s). Every question is wrapped in a
     ``{div}`` with the classes ``optlib-q optlib-q-<difficulty>``, which the filter of
-    :func:`difficulty_filter` shows and hides in the static page.
+    :func:`difficulty_filter` shows and hides in the static page. ``level`` is the Markdown
+    heading level of the chapter titles (3: below the page's own ``##`` section).
     """
     chapters = bank_chapters(folder=folder) if chapters is None else list(chapters)
     keep = _difficulties(difficulty)
@@ -200,7 +201,7 @@ def question_bank_page(chapters: list[str] | None = None, folder: str | Path | N
         numbered.sort(key=lambda pair: DIFFICULTIES.index(pair[1].difficulty))
         if not numbered:
             continue
-        parts.append(f"## {chapter_title(chapter, folder)}\n\nFrom {{doc}}`{chapter}`: "
+        parts.append(f"{'#' * level} {chapter_title(chapter, folder)}\n\nFrom {{doc}}`{chapter}`: "
                      f"{len(numbered)} question{'s' if len(numbered) != 1 else ''}.\n")
         parts += [f":::::{{div}} optlib-q optlib-q-{q.difficulty}\n"
                   f"{_render(q, number, link=True)}:::::\n" for number, q in numbered]
@@ -259,7 +260,10 @@ _FILTER_JS = """(function () {
       shown + " question" + (shown === 1 ? "" : "s") + " shown";
   }
   box.addEventListener("change", apply);
-  apply();
+  // the questions come after the filter on the page: count them once they are parsed
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", apply);
+  } else { apply(); }
 })();"""
 
 
@@ -489,8 +493,33 @@ def quiz(name: str, folder: str | Path | None = None, shuffle: bool = True) -> H
     return HTML(quiz_html(load_quiz(name, folder), shuffle=shuffle))
 
 
+def _defining_chapter(label: str, chapters: tuple[str, ...], folder: Path) -> str | None:
+    """The chapter among ``chapters`` whose notebook defines the MyST target ``(label)=``."""
+    import json
+    import re
+
+    pattern = re.compile(rf"^\({re.escape(label)}\)=\s*$", re.M)
+    for chapter in chapters:
+        path = folder / f"{chapter}.ipynb"
+        if not path.is_file():
+            continue
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        if any(c.get("cell_type") == "markdown" and pattern.search("".join(c["source"]))
+               for c in cells):
+            return chapter
+    return None
+
+
 def quiz_review(name: str, folder: str | Path | None = None) -> Markdown:
-    """Where the book explains each quiz question: a list of ``{ref}`` links (MyST)."""
-    q = load_quiz(name, folder)
-    return Markdown("\n".join(f"{n}. {{ref}}`{question.section}`"
-                              for n, question in enumerate(q.questions, start=1)) + "\n")
+    """Where the book explains each quiz question: a list of ``{ref}`` links (MyST).
+
+    Section titles repeat across chapters ("The rule"), so each link names its chapter too.
+    """
+    qdir = Path(folder) if folder else quiz_dir()
+    q = load_quiz(name, qdir)
+    lines = []
+    for n, question in enumerate(q.questions, start=1):
+        chapter = _defining_chapter(question.section, q.chapters, qdir.parent)
+        where = f", in {{doc}}`{chapter}`" if chapter else ""
+        lines.append(f"{n}. {{ref}}`{question.section}`{where}")
+    return Markdown("\n".join(lines) + "\n")

@@ -97,8 +97,9 @@ def test_bank_chapters_follow_the_toc_and_skip_unlisted(book_dir):
 def test_question_bank_page_defaults_to_the_toc(book_dir, monkeypatch):
     monkeypatch.chdir(book_dir / "chapters")
     text = str(book.question_bank_page())
-    assert text.index("## Momentum") < text.index("## Gradient descent")
-    assert "## SGD" not in text
+    assert text.startswith("### Momentum\n") and "\n### Gradient descent\n" in text
+    assert "SGD" not in text
+    assert str(book.question_bank_page(level=2)).startswith("## Momentum\n")
     assert "From {doc}`03_momentum`: 2 questions." in text
     assert "From {doc}`01_gradient_descent`: 1 question." in text
     # easy before hard within a chapter, each wrapped for the difficulty filter
@@ -113,7 +114,7 @@ def test_question_bank_page_difficulty_filter(book_dir):
     chapters = ["03_momentum", "01_gradient_descent"]
     hard = str(book.question_bank_page(chapters, folder, difficulty="hard"))
     assert "Q3.1" in hard and "Q3.2" not in hard
-    assert "## Gradient descent" not in hard          # a chapter with nothing left is dropped
+    assert "### Gradient descent" not in hard         # a chapter with nothing left is dropped
     both = str(book.question_bank_page(chapters, folder, difficulty=["easy", "medium"]))
     assert "Q3.2" in both and "Q1.1" in both and "Q3.1" not in both
     with pytest.raises(ValueError, match="unknown difficulty"):
@@ -202,6 +203,12 @@ def test_quiz_html_is_self_contained_and_escaped(book_dir):
 def test_quiz_review_links_every_section(book_dir):
     folder = book_dir / "chapters" / "quiz"
     assert str(book.quiz_review("1_one", folder)) == "1. {ref}`gd-1d`\n2. {ref}`gd-1d`\n"
+    # with the chapter's notebook present, each link also names the chapter
+    import nbformat
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("(gd-1d)=\n## One")])
+    nbformat.write(nb, book_dir / "chapters" / "01_gradient_descent.ipynb")
+    assert str(book.quiz_review("1_one", folder)).startswith(
+        "1. {ref}`gd-1d`, in {doc}`01_gradient_descent`\n")
 
 
 def test_options_are_shuffled_reproducibly(book_dir):
