@@ -59,6 +59,9 @@ class TorchSGD(Optimizer):
         super().__init__(lr=lr, momentum=momentum)
         self.nesterov = bool(nesterov)
 
+    def __repr__(self) -> str:
+        return f"{super().__repr__()[:-1]}, nesterov={self.nesterov})"
+
     def init(self, x0: Array) -> TorchSGDState:
         return TorchSGDState(b=self.zeros(x0), t=0)
 

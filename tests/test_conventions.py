@@ -64,7 +64,7 @@ def reference_keras_adam(x0, lr, beta1, beta2, eps_hat, steps):
 
 
 def reference_adam_with_step_delta(x0, lr, beta1, beta2, eps_hat, steps):
-    """The notes' Adam with δ_t = ε̂·√(1−β2ᵗ), which the docstring says equals Keras's form."""
+    """The notes' Adam with δ_t = ε̂/√(1−β2ᵗ), which the docstring says equals Keras's form."""
     out = []
     for x, a in zip(x0, COEF, strict=True):
         v = s = 0.0
@@ -215,3 +215,8 @@ def test_momentum_to_torch_buffer_checks_lr():
     for bad in (0.0, -0.1):
         with pytest.raises(ValueError, match="lr"):
             conventions.momentum_to_torch_buffer([1.0], bad)
+
+
+def test_torch_sgd_repr_names_the_nesterov_flag():
+    assert "nesterov=True" in repr(conventions.TorchSGD(lr=0.4, momentum=0.5, nesterov=True))
+    assert "nesterov=False" in repr(conventions.TorchSGD(lr=0.4, momentum=0.5))
