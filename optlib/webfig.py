@@ -30,7 +30,7 @@ inside its own element; it defines no globals, so require.js and MathJax on the 
 matter (and the figure is marked for MathJax to skip).
 
 Keep each figure small: about ``runs × (steps + 1) × 3`` numbers are stored; 200 runs of 80
-steps is about 0.4 MB. :attr:`WebFigure.size_bytes` tells the size, and the constructor
+steps is about 0.4 MB. The attribute ``WebFigure.size_bytes`` tells the size, and the constructor
 refuses a figure over :data:`MAX_BYTES`.
 """
 
@@ -166,7 +166,7 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
 
     Args:
         method: an optimizer of ``optlib.ALL`` (class or class name; ``"GD"``, ``"NAG"``).
-        objective: a name of :data:`optlib.explorer.PROBLEMS` or a 2-D ``Objective``
+        objective: a name of ``optlib.explorer.PROBLEMS`` or a 2-D ``Objective``
             with ``bounds``.
         sweep: the values of each swept hyper-parameter, one slider each, in this order;
             every combination is run. Default: 13 learning rates spread geometrically over
