@@ -1,14 +1,13 @@
 """The appendices in headless Chromium: the quiz answers a click; the cheat sheet prints on one
 landscape A4 page.
 
-Skipped without Chromium and chromedriver (Debian's ``chromium`` and ``chromium-driver``), except
-when the environment variable CI is set, as in tests/built/test_browser.py.
+Skipped without Chromium and chromedriver, except under CI (see the ``browser_paths`` fixture
+in tests/built/conftest.py).
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import re
 import shutil
 import tempfile
@@ -23,13 +22,8 @@ FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "-
 
 
 @pytest.fixture(scope="module")
-def driver():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    chromedriver = shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        if os.environ.get("CI"):
-            pytest.fail("headless Chromium is not installed")
-        pytest.skip("headless Chromium is not installed")
+def driver(browser_paths: tuple[str, str]):
+    chromium, chromedriver = browser_paths
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import shutil
 import tempfile
 import threading
@@ -56,14 +55,6 @@ CHROME_FLAGS = [
 ]
 
 
-def _binaries() -> tuple[str, str] | None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if chromium and driver:
-        return chromium, driver
-    return None
-
-
 # -- fixtures: server, browser ----------------------------------------------------------------
 
 
@@ -87,18 +78,11 @@ def base_url(html_dir: Path):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    found = _binaries()
-    if found is None:
-        message = ("headless Chromium is not installed (Debian packages chromium and "
-                   "chromium-driver; `make test` installs them)")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+def browser(browser_paths: tuple[str, str]):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    chromium, driver_path = found
+    chromium, driver_path = browser_paths
     profile = tempfile.mkdtemp(prefix="optbook-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
