@@ -184,15 +184,20 @@ def _outside(url: str) -> bool:
 
 
 def _screenshot(driver, path: Path, max_height: int = 9000) -> None:
-    size = driver.execute_script(
-        "return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
-    width, height = int(size[0]), min(int(size[1]), max_height)
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
-    import base64
+    """The whole page (up to ``max_height`` px) as the reader's browser lays it out.
 
-    path.write_bytes(base64.b64decode(shot["data"]))
+    The window is made as tall as the page for the shot and then restored; capturing beyond
+    the viewport instead shifts the book theme's sticky sidebars on some pages.
+    """
+    original = driver.get_window_size()
+    height = min(int(driver.execute_script("return document.documentElement.scrollHeight")),
+                 max_height)
+    driver.set_window_size(original["width"], max(height, original["height"]))
+    try:
+        time.sleep(0.2)
+        driver.save_screenshot(str(path))
+    finally:
+        driver.set_window_size(original["width"], original["height"])
 
 
 @pytest.fixture(scope="module")
