@@ -12,6 +12,7 @@ environment variable CI is set: there a missing browser is a failure.
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,36 @@ def browser_paths() -> tuple[str, str]:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def launch_browser(browser_paths: tuple[str, str]):
+    """A function that starts headless Chromium under Selenium, with its own empty profile.
+
+    ``launch(flags, logs, timeout)`` takes the command-line flags, the log types to record
+    (``goog:loggingPrefs``) and the page/script timeout in seconds; every browser it started
+    is closed, and its profile removed, at the end of the session.
+    """
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = browser_paths
+    started: list[tuple[object, str]] = []
+
+    def launch(flags: list[str], logs: tuple[str, ...] = ("browser",), timeout: float = 60):
+        profile = tempfile.mkdtemp(prefix="optbook-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for flag in [*flags, f"--user-data-dir={profile}"]:
+            options.add_argument(flag)
+        options.set_capability("goog:loggingPrefs", {kind: "ALL" for kind in logs})
+        driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+        started.append((driver, profile))
+        driver.set_page_load_timeout(timeout)
+        driver.set_script_timeout(timeout)
+        return driver
+
+    yield launch
+    for driver, profile in started:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,24 +20,8 @@ FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "-
 
 
 @pytest.fixture(scope="module")
-def driver(browser_paths: tuple[str, str]):
-    chromium, chromedriver = browser_paths
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="optbook-appendix-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
-    browser.set_page_load_timeout(60)
-    try:
-        yield browser
-    finally:
-        browser.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+def driver(launch_browser):
+    return launch_browser(FLAGS, logs=("browser",), timeout=60)
 
 
 def _open(driver, html_dir: Path, docname: str) -> None:

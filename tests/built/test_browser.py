@@ -29,8 +29,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -78,27 +76,11 @@ def base_url(html_dir: Path):
 
 
 @pytest.fixture(scope="module")
-def browser(browser_paths: tuple[str, str]):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = browser_paths
-    profile = tempfile.mkdtemp(prefix="optbook-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in [*CHROME_FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    driver.set_page_load_timeout(PAGE_TIMEOUT)
-    driver.set_script_timeout(PAGE_TIMEOUT)
+def browser(launch_browser):
+    driver = launch_browser(CHROME_FLAGS, logs=("browser", "performance"), timeout=PAGE_TIMEOUT)
     driver.get("about:blank")        # whatever the browser does at start-up is not a page's
     time.sleep(0.5)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    return driver
 
 
 @pytest.fixture(scope="module")
