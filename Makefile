@@ -33,12 +33,12 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 # jupyter-cache (and Sphinx) re-run a notebook only when the notebook itself changes, not when
-# optlib or a data file the chapters read changes. So the cache remembers a hash of those files;
+# optlib, optbook, a data file the chapters read or a test fixture they load changes. So the cache remembers a hash of those files;
 # when it differs, the cache and Sphinx's saved environment are emptied and every notebook runs
 # again, so that every number in the book comes from the current code.
 JCACHE := _build/.jupyter_cache
 cache-check:
-	@h=$$(find optlib chapters -type f ! -name '*.ipynb' ! -name '*.md' \
+	@h=$$(find optlib optbook chapters tests/fixtures -type f ! -name '*.ipynb' ! -name '*.md' \
 	      ! -path '*/__pycache__/*' ! -path '*/.ipynb_checkpoints/*' 2>/dev/null \
 	      | LC_ALL=C sort | xargs -r sha256sum | sha256sum | cut -c1-16); \
 	if [ "$$(cat $(JCACHE)/.sources 2>/dev/null)" != "$$h" ]; then \

@@ -1,6 +1,6 @@
 """How long the live explorer takes to redraw after one slider change.
 
-Builds ``optlib.explorer.explore`` with three methods on the ellipse (matplotlib's Agg
+Builds ``optbook.explorer.explore`` with three methods on the ellipse (matplotlib's Agg
 backend, no browser or kernel needed), then moves sliders programmatically, one change at a
 time, exactly as a reader would: each assignment to a slider's ``value`` runs the explorer's
 observer, which re-runs the methods and re-renders the figure to PNG. Prints the median wall
@@ -30,7 +30,7 @@ def main() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    from optlib.explorer import explore
+    from optbook.explorer import explore
 
     app = explore(methods=args.methods.split(","), objective=args.objective, steps=80)
     # the sliders moved in turn: each method's first two hyper-parameters, steps, start point

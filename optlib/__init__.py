@@ -1,7 +1,7 @@
 """optlib: the optimizers of deep learning, written as the formulas of the book.
 
-Everything runs on numpy alone. Plotting (:mod:`optlib.plotting`) and widgets
-(:mod:`optlib.explorer`) import matplotlib and ipywidgets only when used.
+Everything runs on numpy alone; :mod:`optlib.plotting` imports matplotlib when it is used.
+The book's own machinery (questions, figures, widgets) is the separate package ``optbook``.
 
 >>> import optlib
 >>> f = optlib.ellipse()

@@ -5,7 +5,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 import optlib
-from optlib import book
+from optbook import questions as qbank
+from optbook import quiz as qz
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "chapters" / "questions"
@@ -18,8 +19,8 @@ def _soup(html_dir: Path, docname: str) -> BeautifulSoup:
 
 
 def test_bank_shows_every_question_of_every_toc_chapter(html_dir):
-    chapters = book.bank_chapters(ROOT, QUESTIONS)
-    questions = [q for c in chapters for q in book.load_questions(c, QUESTIONS)]
+    chapters = qbank.bank_chapters(ROOT, QUESTIONS)
+    questions = [q for c in chapters for q in qbank.load_questions(c, QUESTIONS)]
     page = _soup(html_dir, "chapters/appendix_questions")
     shown = page.select("div.optlib-q")
     assert len(shown) == len(questions), (
@@ -28,7 +29,7 @@ def test_bank_shows_every_question_of_every_toc_chapter(html_dir):
         assert div.select_one("details"), "an answer is not in a dropdown"
         links = div.select("details a.reference.internal")
         assert links, f"an answer has no link to its section: {div.get_text()[:80]}"
-        assert any(f"optlib-q-{d}" in div["class"] for d in book.DIFFICULTIES)
+        assert any(f"optlib-q-{d}" in div["class"] for d in qbank.DIFFICULTIES)
     # one counts table with a row per chapter plus the totals row
     table = page.select_one("table")
     assert len(table.select("tbody tr")) == len(chapters) + 1
@@ -36,8 +37,8 @@ def test_bank_shows_every_question_of_every_toc_chapter(html_dir):
 
 
 def test_quiz_page_has_every_quiz_with_one_right_option_each(html_dir):
-    names = book.quiz_names(QUIZZES)
-    quizzes = [book.load_quiz(n, QUIZZES) for n in names]
+    names = qz.quiz_names(QUIZZES)
+    quizzes = [qz.load_quiz(n, QUIZZES) for n in names]
     page = _soup(html_dir, "chapters/appendix_quiz")
     shown = page.select("div.optlib-quiz")
     assert len(shown) == len(names)

@@ -11,10 +11,10 @@ fails to load, and these tests report it. For every page they check:
 * the math was typeset by MathJax: every ``.math`` element holds MathJax output, MathJax
   reported no error, and no raw ``$$``, ``\\(`` or ``\\[`` is left in the visible text;
 * every image loaded (``complete`` and a non-zero ``naturalWidth``);
-* every kernel-free figure (optlib.webfig) draws something new when a slider moves, and the
+* every kernel-free figure (optbook.webfig) draws something new when a slider moves, and the
   other figures of the page do not change; the time of each redraw is measured in the page
   with ``performance.now()`` (median under 50 ms);
-* a live explorer (optlib.explorer) shows its "needs a running kernel" note and its still.
+* a live explorer (optbook.explorer) shows its "needs a running kernel" note and its still.
 
 A screenshot of each page goes to ``_build/screenshots/`` (next to the html folder), with
 ``timings.json``, the measured slider redraw times.

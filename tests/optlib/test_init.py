@@ -8,12 +8,13 @@ import sys
 import optlib
 
 
-def test_import_optlib_does_not_import_matplotlib_or_ipywidgets():
+def test_import_optlib_imports_no_plotting_widgets_yaml_sphinx_or_optbook():
     # A fresh interpreter: this test process has matplotlib loaded already (conftest).
     code = (
         "import sys, optlib, optlib.theory, optlib.schedules, optlib.conventions;"
         "heavy = sorted(m for m in sys.modules"
-        " if m.split('.')[0] in ('matplotlib', 'ipywidgets', 'IPython', 'yaml'));"
+        " if m.split('.')[0] in ('matplotlib', 'ipywidgets', 'IPython', 'yaml', 'sphinx',"
+        " 'optbook', 'myst_nb'));"
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

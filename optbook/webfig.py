@@ -15,7 +15,7 @@ How a chapter uses it
 One code cell::
 
     import numpy as np
-    from optlib.webfig import sweep_figure
+    from optbook.webfig import sweep_figure
 
     sweep_figure("Momentum", "ellipse",
                  sweep={"lr": np.geomspace(0.01, 1.0, 13),
@@ -46,22 +46,20 @@ from typing import Any
 
 import numpy as np
 
-from .objectives import Objective
-from .optimizers import ALL
-from .optimizers.base import Optimizer
-from .run import run
+from optlib.objectives import Objective
+from optlib.optimizers.base import Optimizer
+from optlib.run import run
+
+from .display import asset
+from .registry import ALIASES, METHODS, PROBLEMS
 
 #: The largest snippet :class:`WebFigure` accepts: one figure adds at most this to a page.
 MAX_BYTES = 1_000_000
 
-METHODS: dict[str, type[Optimizer]] = {cls.__name__: cls for cls in ALL}
-_ALIASES = {"GD": "SGD", "NAG": "Nesterov"}
 
 
 def _objective(objective: str | Objective) -> tuple[Objective, tuple[float, float], bool]:
     """The objective, its usual starting point, and whether its loss is plotted on a log axis."""
-    from .explorer import PROBLEMS  # a plain table; importing it imports no widgets
-
     if isinstance(objective, Objective):
         lo = [b[0] for b in objective.bounds] if objective.bounds else [-5.0, -5.0]
         return objective, (0.8 * lo[0], 0.8 * lo[1]), objective.min_value is not None
@@ -135,7 +133,7 @@ class WebFigure:
         return (
             f'<div id="{fid}" class="optlib-webfig tex2jax_ignore mathjax_ignore" '
             f'data-method="{html.escape(self.data["method"])}">'
-            f'<style>{_CSS.replace("#ID", "#" + fid)}</style>'
+            f'<style>{asset("webfig.css").replace("#ID", "#" + fid)}</style>'
             f'<div class="owf-title">{title} '
             '<span class="owf-badge">interactive, no kernel needed</span></div>'
             '<div class="owf-panels">'
@@ -144,7 +142,7 @@ class WebFigure:
             '<canvas class="owf-loss" role="img" aria-label="loss curve"></canvas></div>'
             '<div class="owf-controls"></div><div class="owf-readout"></div>'
             f'<script type="application/json" class="owf-data">{payload}</script>'
-            f'<script>{_JS.replace("__ID__", fid)}</script>'
+            f'<script>{asset("webfig.js").replace("__ID__", fid)}</script>'
             '</div>')
 
     def _repr_html_(self) -> str:
@@ -166,7 +164,7 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
 
     Args:
         method: an optimizer of ``optlib.ALL`` (class or class name; ``"GD"``, ``"NAG"``).
-        objective: a name of ``optlib.explorer.PROBLEMS`` or a 2-D ``Objective``
+        objective: a name of ``optbook.registry.PROBLEMS`` or a 2-D ``Objective``
             with ``bounds``.
         sweep: the values of each swept hyper-parameter, one slider each, in this order;
             every combination is run. Default: 13 learning rates spread geometrically over
@@ -179,7 +177,7 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
         title: a line above the figure.
         max_bytes: refuse a snippet larger than this.
     """
-    name = method.__name__ if isinstance(method, type) else _ALIASES.get(method, method)
+    name = method.__name__ if isinstance(method, type) else ALIASES.get(method, method)
     if name not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {sorted(METHODS)}")
     cls = METHODS[name]
@@ -266,181 +264,5 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
 
 # -- the page side: plain CSS and JavaScript, scoped to one figure's element ------------------
 
-_CSS = """
-#ID{margin:0.8em 0 1.2em;font-size:0.9em;max-width:780px}
-#ID .owf-title{font-weight:600;margin-bottom:0.3em}
-#ID .owf-badge{font-weight:400;font-size:0.8em;color:#2a6f2a;border:1px solid #9c9;
- border-radius:3px;padding:0 4px;margin-left:0.4em;white-space:nowrap}
-#ID .owf-panels{display:flex;flex-wrap:wrap;gap:10px}
-#ID canvas{width:370px;height:270px;max-width:100%;border:1px solid #ddd;background:#fff}
-#ID .owf-controls{display:flex;flex-wrap:wrap;gap:4px 18px;margin-top:0.4em}
-#ID .owf-controls label{display:flex;align-items:center;gap:6px;white-space:nowrap}
-#ID .owf-controls input[type=range]{width:200px}
-#ID .owf-controls output{font-family:monospace;min-width:5.5em;display:inline-block}
-#ID .owf-readout{font-family:monospace;font-size:0.9em;color:#333;margin-top:0.2em}
-"""
 
 # The figure's script. "__ID__" is replaced by the element id. It defines no globals.
-_JS = r"""
-(function () {
-  "use strict";
-  var root = document.getElementById("__ID__");
-  if (!root || root.getAttribute("data-ready")) { return; }
-  root.setAttribute("data-ready", "1");
-  var D = JSON.parse(root.querySelector("script.owf-data").textContent);
-  var W = 370, H = 270, PAD = {l: 52, r: 10, t: 10, b: 34};
-  var dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
-  var pathCanvas = root.querySelector("canvas.owf-path");
-  var lossCanvas = root.querySelector("canvas.owf-loss");
-  var COLOR = "#d62728";
-
-  function setup(canvas) {
-    canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
-    var ctx = canvas.getContext("2d"); ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    return ctx;
-  }
-  function fmt(v) {
-    if (v === 0) { return "0"; }
-    var a = Math.abs(v);
-    return (a >= 1e4 || a < 1e-3) ? v.toExponential(2) : String(+v.toPrecision(3));
-  }
-  function niceTicks(lo, hi, n) {
-    var step = Math.pow(10, Math.floor(Math.log10((hi - lo) / n)));
-    var err = (hi - lo) / n / step;
-    step *= err >= 5 ? 10 : err >= 2 ? 5 : err >= 1.5 ? 2 : 1;
-    var out = [];
-    for (var v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
-      out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-    }
-    return out;
-  }
-  function frame(ctx, xTicks, yTicks, sx, sy, xLabel, yLabel, yFmt) {
-    ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
-    ctx.strokeStyle = "#eee"; ctx.lineWidth = 1; ctx.beginPath();
-    yTicks.forEach(function (v) { ctx.moveTo(PAD.l, sy(v)); ctx.lineTo(W - PAD.r, sy(v)); });
-    ctx.stroke();
-    ctx.fillStyle = "#333"; ctx.font = "11px sans-serif";
-    ctx.textAlign = "center"; ctx.textBaseline = "top";
-    xTicks.forEach(function (v) { ctx.fillText(fmt(v), sx(v), H - PAD.b + 4); });
-    ctx.textAlign = "right"; ctx.textBaseline = "middle";
-    yTicks.forEach(function (v) { ctx.fillText(yFmt(v), PAD.l - 4, sy(v)); });
-    ctx.textAlign = "center"; ctx.textBaseline = "bottom";
-    ctx.fillText(xLabel, PAD.l + (W - PAD.l - PAD.r) / 2, H - 2);
-    ctx.save(); ctx.translate(11, PAD.t + (H - PAD.t - PAD.b) / 2); ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = "middle"; ctx.fillText(yLabel, 0, 0); ctx.restore();
-  }
-  function box(ctx) {
-    ctx.strokeStyle = "#555"; ctx.lineWidth = 1;
-    ctx.strokeRect(PAD.l, PAD.t, W - PAD.l - PAD.r, H - PAD.t - PAD.b);
-  }
-  function clipToPlot(ctx) {
-    ctx.beginPath(); ctx.rect(PAD.l, PAD.t, W - PAD.l - PAD.r, H - PAD.t - PAD.b); ctx.clip();
-  }
-
-  // -- the path panel: contours drawn once into an off-screen canvas -----------------------
-  var bx = D.bounds[0], by = D.bounds[1];
-  var px = function (x) { return PAD.l + (x - bx[0]) / (bx[1] - bx[0]) * (W - PAD.l - PAD.r); };
-  var py = function (y) { return H - PAD.b - (y - by[0]) / (by[1] - by[0]) * (H - PAD.t - PAD.b); };
-  var pathBack = document.createElement("canvas");
-  var pb = setup(pathBack);
-  frame(pb, niceTicks(bx[0], bx[1], 6), niceTicks(by[0], by[1], 5), px, py,
-        "x\u2081", "x\u2082", fmt);
-  pb.save(); clipToPlot(pb);
-  pb.strokeStyle = "#a8a8a8"; pb.lineWidth = 0.8; pb.beginPath();
-  D.contours.forEach(function (c) {
-    for (var i = 0; i < c.length; i += 2) {
-      var X = px(bx[0] + c[i] / D.grid * (bx[1] - bx[0]));
-      var Y = py(by[0] + c[i + 1] / D.grid * (by[1] - by[0]));
-      if (i === 0) { pb.moveTo(X, Y); } else { pb.lineTo(X, Y); }
-    }
-  });
-  pb.stroke();
-  if (D.minimum) {
-    pb.fillStyle = "#000"; pb.font = "16px sans-serif"; pb.textAlign = "center";
-    pb.textBaseline = "middle"; pb.fillText("\u2605", px(D.minimum[0]), py(D.minimum[1]));
-  }
-  pb.restore(); box(pb);
-
-  // -- the loss panel: axes drawn once --------------------------------------------------------
-  var yr = D.yrange, steps = D.steps;
-  var lx = function (t) { return PAD.l + t / steps * (W - PAD.l - PAD.r); };
-  var ly = D.log
-    ? function (v) { var e = Math.log10(Math.max(v, Math.pow(10, yr[0] - 1)));
-        return H - PAD.b - (e - yr[0]) / (yr[1] - yr[0]) * (H - PAD.t - PAD.b); }
-    : function (v) { return H - PAD.b - (v - yr[0]) / (yr[1] - yr[0]) * (H - PAD.t - PAD.b); };
-  var yTicks, yFmt;
-  if (D.log) {
-    var every = Math.max(1, Math.ceil((yr[1] - yr[0]) / 6));
-    yTicks = [];
-    for (var e = Math.ceil(yr[0]); e <= yr[1]; e += every) { yTicks.push(Math.pow(10, e)); }
-    yFmt = function (v) { return "1e" + Math.round(Math.log10(v)); };
-  } else { yTicks = niceTicks(yr[0], yr[1], 5); yFmt = fmt; }
-  var lossBack = document.createElement("canvas");
-  var lb = setup(lossBack);
-  frame(lb, niceTicks(0, steps, 5), yTicks, lx, ly, "step t", D.ylabel, yFmt);
-  box(lb);
-
-  // -- controls -------------------------------------------------------------------------------
-  var controls = root.querySelector(".owf-controls");
-  var readout = root.querySelector(".owf-readout");
-  var inputs = D.params.map(function (p) {
-    var label = document.createElement("label");
-    var input = document.createElement("input");
-    input.type = "range"; input.min = "0"; input.max = String(p.values.length - 1);
-    input.step = "1"; input.value = String(p.start);
-    input.setAttribute("data-param", p.name);
-    input.setAttribute("aria-label", p.symbol + " (" + p.name + ")");
-    var out = document.createElement("output");
-    label.appendChild(document.createTextNode(p.symbol + " (" + p.name + ")"));
-    label.appendChild(input); label.appendChild(out);
-    controls.appendChild(label);
-    input.addEventListener("input", draw);
-    return {input: input, out: out, p: p};
-  });
-  var pathCtx = setup(pathCanvas), lossCtx = setup(lossCanvas);
-
-  function runIndex() {
-    var k = 0;
-    inputs.forEach(function (c) { k = k * c.p.values.length + Number(c.input.value); });
-    return k;
-  }
-  function polyline(ctx, n, fx, fy) {
-    ctx.beginPath();
-    ctx.moveTo(fx(0), fy(0));
-    for (var i = 1; i < n; i++) { ctx.lineTo(fx(i), fy(i)); }
-    ctx.stroke();
-  }
-  function draw() {
-    var t0 = performance.now();
-    var k = runIndex(), path = D.paths[k], loss = D.losses[k], n = path.length / 2;
-    inputs.forEach(function (c) { c.out.textContent = fmt(c.p.values[Number(c.input.value)]); });
-    pathCtx.clearRect(0, 0, W, H); pathCtx.drawImage(pathBack, 0, 0, W, H);
-    pathCtx.save(); clipToPlot(pathCtx);
-    pathCtx.strokeStyle = COLOR; pathCtx.lineWidth = 1.6;
-    polyline(pathCtx, n, function (i) { return px(path[2 * i]); },
-             function (i) { return py(path[2 * i + 1]); });
-    pathCtx.fillStyle = COLOR;
-    for (var i = 1; i < n; i++) {
-      pathCtx.fillRect(px(path[2 * i]) - 1.5, py(path[2 * i + 1]) - 1.5, 3, 3);
-    }
-    pathCtx.fillStyle = "#222"; pathCtx.beginPath();
-    pathCtx.arc(px(path[0]), py(path[1]), 4, 0, 2 * Math.PI); pathCtx.fill();
-    pathCtx.restore();
-    lossCtx.clearRect(0, 0, W, H); lossCtx.drawImage(lossBack, 0, 0, W, H);
-    lossCtx.save(); clipToPlot(lossCtx);
-    lossCtx.strokeStyle = COLOR; lossCtx.lineWidth = 1.6;
-    polyline(lossCtx, loss.length, lx, function (i) { return ly(loss[i]); });
-    lossCtx.restore();
-    var names = inputs.map(function (c) {
-      return c.p.symbol + " = " + fmt(c.p.values[Number(c.input.value)]);
-    });
-    var last = loss[loss.length - 1];
-    readout.textContent = names.join(", ") + (D.diverged[k] >= 0
-      ? ": diverged at step " + D.diverged[k]
-      : ": " + D.ylabel + " = " + fmt(last) + " after " + steps + " steps");
-    root.setAttribute("data-draw-ms", (performance.now() - t0).toFixed(2));
-    root.setAttribute("data-run", String(k));
-  }
-  draw();
-})();
-"""

@@ -22,9 +22,10 @@ import pytest
 import yaml
 
 import optlib
-from optlib import book
+from optbook import questions as qbank
+from optbook import quiz as qz
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "chapters"
 QUESTIONS = CHAPTERS / "questions"
 QUIZZES = CHAPTERS / "quiz"
@@ -38,7 +39,7 @@ INTERVIEW_CALL = re.compile(r"""interview\(\s*["']([^"']+)["']""")
 
 def _toc_chapters() -> list[str]:
     """Stems of the numbered chapter notebooks listed in _toc.yml, in toc order."""
-    return [Path(d).name for d in book.toc_docnames(ROOT)
+    return [Path(d).name for d in qbank.toc_docnames(ROOT)
             if re.match(r"chapters/\d\d_", d) and (ROOT / f"{d}.ipynb").is_file()]
 
 
@@ -81,8 +82,8 @@ def _question_files() -> list[Path]:
     return sorted(QUESTIONS.glob("*.yml"))
 
 
-def _all_questions() -> list[book.Question]:
-    return [q for path in _question_files() for q in book.load_questions(path.stem, QUESTIONS)]
+def _all_questions() -> list[qbank.Question]:
+    return [q for path in _question_files() for q in qbank.load_questions(path.stem, QUESTIONS)]
 
 
 # --- the chapters' interview corners and the questions files -----------------------------------
@@ -110,7 +111,7 @@ def test_question_sections_are_labels_of_their_chapter(path):
     notebook = CHAPTERS / f"{path.stem}.ipynb"
     assert notebook.is_file(), f"{path.name}: no chapter notebook {notebook.name}"
     labels = _labels(notebook)
-    missing = {q.id: q.section for q in book.load_questions(path.stem, QUESTIONS)
+    missing = {q.id: q.section for q in qbank.load_questions(path.stem, QUESTIONS)
                if q.section not in labels}
     assert not missing, f"{path.name}: sections that {notebook.name} does not define: {missing}"
 
@@ -145,7 +146,7 @@ def test_answers_are_not_written_into_the_pages():
 
 def test_bank_chapters_are_the_toc_chapters_with_questions_in_toc_order():
     expected = [s for s in _toc_chapters() if (QUESTIONS / f"{s}.yml").is_file()]
-    assert book.bank_chapters(ROOT, QUESTIONS) == expected
+    assert qbank.bank_chapters(ROOT, QUESTIONS) == expected
 
 
 def test_bank_page_renders_the_whole_book():
@@ -154,14 +155,14 @@ def test_bank_page_renders_the_whole_book():
     assert re.search(r"^question_bank_page\(\)\s*$", code, re.M), (
         "appendix_questions must call question_bank_page() without arguments")
     assert re.search(r"^question_counts\(\)\s*$", code, re.M)
-    chapters = book.bank_chapters(ROOT, QUESTIONS)
-    text = str(book.question_bank_page(chapters, QUESTIONS))
-    questions = [q for c in chapters for q in book.load_questions(c, QUESTIONS)]
+    chapters = qbank.bank_chapters(ROOT, QUESTIONS)
+    text = str(qbank.question_bank_page(chapters, QUESTIONS))
+    questions = [q for c in chapters for q in qbank.load_questions(c, QUESTIONS)]
     assert text.count(":::::{div} optlib-q ") == len(questions)
     assert text.count("::::{dropdown} Answer") == len(questions)
     for q in questions:
         assert q.question in text and f"{{ref}}`{q.section}`" in text, q.id
-    headings = [text.index(f"### {book.chapter_title(c, QUESTIONS)}\n") for c in chapters]
+    headings = [text.index(f"### {qbank.chapter_title(c, QUESTIONS)}\n") for c in chapters]
     assert headings == sorted(headings), "the bank's chapters are not in toc order"
 
 
@@ -169,7 +170,7 @@ def test_bank_page_renders_the_whole_book():
 
 
 def _quiz_names() -> list[str]:
-    return book.quiz_names(QUIZZES)
+    return qz.quiz_names(QUIZZES)
 
 
 def test_there_is_a_quiz_for_each_part():
@@ -178,7 +179,7 @@ def test_there_is_a_quiz_for_each_part():
 
 @pytest.mark.parametrize("name", _quiz_names())
 def test_quiz_is_valid(name):
-    quiz = book.load_quiz(name, QUIZZES)   # raises on a malformed question
+    quiz = qz.load_quiz(name, QUIZZES)   # raises on a malformed question
     assert len(quiz.questions) >= 4, f"{name}: a handful of questions, please"
     for q in quiz.questions:
         assert sum(o.correct for o in q.options) == 1, q.id
@@ -191,7 +192,7 @@ def test_quiz_is_valid(name):
 
 @pytest.mark.parametrize("name", _quiz_names())
 def test_quiz_sections_are_labels_of_its_chapters(name):
-    quiz = book.load_quiz(name, QUIZZES)
+    quiz = qz.load_quiz(name, QUIZZES)
     labels: set[str] = set()
     for chapter in quiz.chapters:
         path = CHAPTERS / f"{chapter}.ipynb"
@@ -202,7 +203,7 @@ def test_quiz_sections_are_labels_of_its_chapters(name):
 
 
 def test_quiz_ids_are_unique_across_quizzes():
-    ids = [q.id for n in _quiz_names() for q in book.load_quiz(n, QUIZZES).questions]
+    ids = [q.id for n in _quiz_names() for q in qz.load_quiz(n, QUIZZES).questions]
     assert len(ids) == len(set(ids))
 
 
@@ -320,13 +321,13 @@ def test_glossary_is_bilingual_and_linked():
 
 
 def test_quiz_and_question_yaml_parse_as_plain_yaml():
-    # the files are data, read by optlib.book; a YAML error would fail the build much later
+    # the files are data, read by optbook.questions; a YAML error would fail the build much later
     for path in [*_question_files(), *sorted(QUIZZES.glob("*.yml"))]:
         assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8")), dict), path.name
 
 
 def test_right_answers_are_not_always_in_the_same_place():
-    positions = [[o.correct for o in book.shuffled_options(q)].index(True)
-                 for n in _quiz_names() for q in book.load_quiz(n, QUIZZES).questions]
+    positions = [[o.correct for o in qz.shuffled_options(q)].index(True)
+                 for n in _quiz_names() for q in qz.load_quiz(n, QUIZZES).questions]
     counts = [positions.count(k) for k in range(4)]
     assert max(counts) <= 0.5 * len(positions), f"right answers by position A-D: {counts}"

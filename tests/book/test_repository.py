@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from sphinx_external_toc.parsing import parse_toc_yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "chapters"
 NOTEBOOKS = sorted(CHAPTERS.rglob("*.ipynb"))
 PAGE_SUFFIXES = (".md", ".ipynb")

@@ -26,7 +26,7 @@ import pytest
 import optlib
 from optlib import conventions
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "torch_reference.npz"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "torch_reference.npz"
 RTOL = 1e-10
 
 FAMILIES = ("sgd", "sgd_momentum", "sgd_nesterov", "adagrad", "rmsprop", "adadelta", "adam")

@@ -1,9 +1,9 @@
-"""optlib.book: interview questions read from a (temporary) questions folder."""
+"""optbook.questions: interview questions read from a (temporary) questions folder."""
 
 import pytest
 import yaml
 
-from optlib import book
+from optbook import questions as qbank
 
 GOOD = """\
 chapter: 03_momentum
@@ -48,22 +48,22 @@ def folder(tmp_path):
 
 
 def test_load_questions(folder):
-    qs = book.load_questions("03_momentum", folder)
+    qs = qbank.load_questions("03_momentum", folder)
     assert [q.id for q in qs] == ["q-hard", "q-easy"]
-    assert qs[1] == book.Question(id="q-easy", chapter="03_momentum", difficulty="easy",
+    assert qs[1] == qbank.Question(id="q-easy", chapter="03_momentum", difficulty="easy",
                                   topic="momentum", section="momentum-ewa",
                                   question="What is the effective learning rate?",
                                   answer="About ε/(1 − α).")
     assert qs[0].question == "Why is the optimal rate (√κ − 1)/(√κ + 1)?"  # stripped
-    assert book.chapter_title("03_momentum", folder) == "Momentum"
+    assert qbank.chapter_title("03_momentum", folder) == "Momentum"
 
 
 def test_questions_dir_is_found_from_below(folder, monkeypatch):
     deep = folder.parent.parent / "a" / "b"
     deep.mkdir(parents=True)
-    assert book.questions_dir(deep) == folder.resolve()
+    assert qbank.questions_dir(deep) == folder.resolve()
     monkeypatch.chdir(deep)
-    assert [q.id for q in book.load_questions("01_gradient_descent")] == ["gd-1"]
+    assert [q.id for q in qbank.load_questions("01_gradient_descent")] == ["gd-1"]
 
 
 def test_questions_dir_missing(tmp_path):
@@ -73,11 +73,11 @@ def test_questions_dir_missing(tmp_path):
            for p in (lonely, *lonely.parents)):
         pytest.skip("a questions folder exists above the temporary directory")
     with pytest.raises(FileNotFoundError, match="questions"):
-        book.questions_dir(lonely)
+        qbank.questions_dir(lonely)
 
 
 def test_interview_numbers_the_questions_and_hides_answers(folder):
-    md = book.interview("03_momentum", folder)
+    md = qbank.interview("03_momentum", folder)
     text = md._repr_markdown_()
     assert str(md) == text
     assert text.index("**Q3.1**") < text.index("**Q3.2**")
@@ -89,7 +89,7 @@ def test_interview_numbers_the_questions_and_hides_answers(folder):
 
 
 def test_question_bank_groups_by_chapter_and_sorts_by_difficulty(folder):
-    text = str(book.question_bank(["01_gradient_descent", "03_momentum"], folder))
+    text = str(qbank.question_bank(["01_gradient_descent", "03_momentum"], folder))
     assert text.index("## Gradient descent") < text.index("## Momentum")
     # within the momentum chapter the easy question (Q3.2) comes before the hard one (Q3.1)
     assert text.index("**Q3.2** *(easy)*") < text.index("**Q3.1** *(hard)*")
@@ -104,43 +104,43 @@ def _write(folder, text, name="03_momentum"):
 def test_wrong_chapter_field(folder):
     _write(folder, GOOD.replace("chapter: 03_momentum", "chapter: 04_nesterov"))
     with pytest.raises(ValueError, match="'chapter' must be '03_momentum'"):
-        book.load_questions("03_momentum", folder)
+        qbank.load_questions("03_momentum", folder)
 
 
-@pytest.mark.parametrize("field", book.REQUIRED)
+@pytest.mark.parametrize("field", qbank.REQUIRED)
 def test_missing_field(folder, field):
     data = yaml.safe_load(GOOD)
     del data["questions"][1][field]
     _write(folder, yaml.safe_dump(data, allow_unicode=True))
     with pytest.raises(ValueError, match=f"question 1 lacks {field}"):
-        book.load_questions("03_momentum", folder)
+        qbank.load_questions("03_momentum", folder)
 
 
 def test_blank_field(folder):
     _write(folder, GOOD.replace("topic: momentum\n    section: momentum-ewa",
                                 "topic: '  '\n    section: momentum-ewa"))
     with pytest.raises(ValueError, match="question 1 lacks topic"):
-        book.load_questions("03_momentum", folder)
+        qbank.load_questions("03_momentum", folder)
 
 
 def test_unknown_difficulty(folder):
     _write(folder, GOOD.replace("difficulty: hard", "difficulty: brutal"))
     with pytest.raises(ValueError, match="'q-hard' has difficulty 'brutal'"):
-        book.load_questions("03_momentum", folder)
+        qbank.load_questions("03_momentum", folder)
 
 
 def test_repeated_ids(folder):
     _write(folder, GOOD.replace("id: q-easy", "id: q-hard"))
     with pytest.raises(ValueError, match="repeat"):
-        book.load_questions("03_momentum", folder)
+        qbank.load_questions("03_momentum", folder)
 
 
 def test_missing_file(folder):
     with pytest.raises(FileNotFoundError):
-        book.load_questions("99_nothing", folder)
+        qbank.load_questions("99_nothing", folder)
 
 
 def test_empty_question_list(folder):
     _write(folder, "chapter: 03_momentum\ntitle: Momentum\nquestions: []\n")
-    assert book.load_questions("03_momentum", folder) == []
-    assert str(book.interview("03_momentum", folder)) == ""
+    assert qbank.load_questions("03_momentum", folder) == []
+    assert str(qbank.interview("03_momentum", folder)) == ""

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import optlib
-from optlib.webfig import MAX_BYTES, WebFigure, sweep_figure
+from optbook.webfig import MAX_BYTES, WebFigure, sweep_figure
 
 LRS = np.geomspace(0.01, 1.0, 13)
 ALPHAS = np.linspace(0.0, 0.95, 20)

@@ -11,13 +11,13 @@ PNG). The contour lines of each objective are drawn once, on an axes kept for th
 so a redraw only moves lines: about 40 ms (``benchmarks/bench_explorer.py`` measures it).
 
 ipywidgets and matplotlib are imported inside the functions, so ``import optlib`` (and even
-``import optlib.explorer``) stays light.
+``import optbook.explorer``) stays light.
 
 How a chapter uses it
 ---------------------
 Paste one code cell, with a Markdown sentence before it saying what to try::
 
-    from optlib.explorer import explore
+    from optbook.explorer import explore
 
     explore(methods=["SGD", "Momentum"], objective="ellipse")
 
@@ -35,7 +35,7 @@ never dead sliders that look as if they worked. A plain widget, which has no ``t
 is not affected by that ranking.
 
 For a figure that stays interactive in the static page without a kernel, use
-:mod:`optlib.webfig` instead.
+:mod:`optbook.webfig` instead.
 """
 
 from __future__ import annotations
@@ -45,57 +45,17 @@ import html
 import io
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from . import objectives as _objectives
-from .objectives import Objective
-from .optimizers import ALL
-from .optimizers.base import HyperParam, Optimizer
-from .run import run
+from optlib import plotting
+from optlib.objectives import Objective
+from optlib.optimizers.base import HyperParam, Optimizer
+from optlib.run import run
 
-# -- what the explorer offers --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """An objective the explorer offers, with a starting point and how to show its loss."""
-
-    make: Callable[[], Objective]
-    start: tuple[float, float]
-    #: Plot ``f − f*`` on a log scale (True) or ``f`` itself on a symmetric log scale
-    #: (False, for functions that are unbounded below, such as the saddle).
-    log_loss: bool = True
-
-
-PROBLEMS: dict[str, Problem] = {
-    "ellipse": Problem(_objectives.ellipse, (-5.0, -2.0)),
-    "rotated ellipse": Problem(_objectives.rotated_ellipse, (-5.0, -1.0)),
-    "Rosenbrock": Problem(_objectives.rosenbrock, (-1.5, 2.0)),
-    "saddle": Problem(_objectives.saddle, (-1.8, 0.05), log_loss=False),
-    "Beale": Problem(_objectives.beale, (1.0, 1.4)),
-}
-
-#: Values the sliders start at, where the class itself has no default (or a poor one for
-#: a 2-D toy problem); everything else starts at the class's default.
-START_VALUES: dict[str, dict[str, float]] = {
-    "SGD": {"lr": 0.4},
-    "Momentum": {"lr": 0.1, "momentum": 0.5},
-    "Nesterov": {"lr": 0.1, "momentum": 0.5},
-    "AdaGrad": {"lr": 0.4},
-    "RMSProp": {"lr": 0.1},
-    "AdaDelta": {"lr": 1.0},
-    "Adam": {"lr": 0.1},
-    "AdamW": {"lr": 0.1},
-}
-
-#: Names accepted for the methods besides the class names.
-ALIASES = {"GD": "SGD", "NAG": "Nesterov"}
-
-METHODS: dict[str, type[Optimizer]] = {cls.__name__: cls for cls in ALL}
+from .registry import ALIASES, METHODS, PROBLEMS, START_VALUES
 
 
 def _method_name(method: str | type[Optimizer]) -> str:
@@ -189,7 +149,6 @@ def _explorer_class() -> type:
     from matplotlib.ticker import LogLocator, NullLocator, SymmetricalLogLocator
     from PIL import Image
 
-    from . import plotting
 
     class Explorer(widgets.VBox):
         """The explorer app; see :func:`explore`."""

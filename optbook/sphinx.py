@@ -15,7 +15,7 @@ configuration (``const THEBE_JS_URL = …``) once per read of the sources, and a
 a ``const`` declaration is a JavaScript error in the browser console.
 
 Enabled in ``_config.yml`` under ``sphinx: extra_extensions``. Sphinx imports this module;
-``import optlib`` does not.
+``import optlib`` and ``import optbook`` do not.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""optlib.whiteboard: the table of the first steps."""
+"""optbook.whiteboard: the table of the first steps."""
 
 import numpy as np
 import pytest
 
 import optlib
-from optlib.whiteboard import whiteboard
+from optbook.whiteboard import whiteboard
 
 ELLIPSE = optlib.ellipse()
 

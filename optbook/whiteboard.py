@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .objectives import Objective
-from .optimizers.base import Optimizer, as_point
-from .run import iterate
+from optlib.objectives import Objective
+from optlib.optimizers.base import Optimizer, as_point
+from optlib.run import iterate
 
 
 def _fmt(value: Any, digits: int) -> str:

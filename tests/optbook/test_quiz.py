@@ -1,11 +1,12 @@
-"""optlib.book's helpers for the appendices: toc walk, question bank page, counts, quizzes."""
+"""optbook.questions's helpers for the appendices: toc walk, question bank page, counts, quizzes."""
 
 import re
 
 import pytest
 import yaml
 
-from optlib import book
+from optbook import questions as qbank
+from optbook import quiz as qz
 
 TOC = """\
 format: jb-book
@@ -75,10 +76,10 @@ def book_dir(tmp_path):
 
 
 def test_toc_docnames_in_reading_order(book_dir):
-    assert book.toc_docnames(book_dir) == [
+    assert qbank.toc_docnames(book_dir) == [
         "chapters/intro", "chapters/03_momentum", "chapters/01_gradient_descent",
         "chapters/01_extra", "chapters/appendix_notes"]
-    assert book.book_root(book_dir / "chapters" / "questions") == book_dir.resolve()
+    assert qbank.book_root(book_dir / "chapters" / "questions") == book_dir.resolve()
 
 
 def test_book_root_missing(tmp_path):
@@ -87,19 +88,19 @@ def test_book_root_missing(tmp_path):
     if any((p / "_toc.yml").is_file() for p in (lonely, *lonely.parents)):
         pytest.skip("a _toc.yml exists above the temporary directory")
     with pytest.raises(FileNotFoundError, match="_toc.yml"):
-        book.book_root(lonely)
+        qbank.book_root(lonely)
 
 
 def test_bank_chapters_follow_the_toc_and_skip_unlisted(book_dir):
-    assert book.bank_chapters(book_dir) == ["03_momentum", "01_gradient_descent"]
+    assert qbank.bank_chapters(book_dir) == ["03_momentum", "01_gradient_descent"]
 
 
 def test_question_bank_page_defaults_to_the_toc(book_dir, monkeypatch):
     monkeypatch.chdir(book_dir / "chapters")
-    text = str(book.question_bank_page())
+    text = str(qbank.question_bank_page())
     assert text.startswith("### Momentum\n") and "\n### Gradient descent\n" in text
     assert "SGD" not in text
-    assert str(book.question_bank_page(level=2)).startswith("## Momentum\n")
+    assert str(qbank.question_bank_page(level=2)).startswith("## Momentum\n")
     assert "From {doc}`03_momentum`: 2 questions." in text
     assert "From {doc}`01_gradient_descent`: 1 question." in text
     # easy before hard within a chapter, each wrapped for the difficulty filter
@@ -112,18 +113,18 @@ def test_question_bank_page_defaults_to_the_toc(book_dir, monkeypatch):
 def test_question_bank_page_difficulty_filter(book_dir):
     folder = book_dir / "chapters" / "questions"
     chapters = ["03_momentum", "01_gradient_descent"]
-    hard = str(book.question_bank_page(chapters, folder, difficulty="hard"))
+    hard = str(qbank.question_bank_page(chapters, folder, difficulty="hard"))
     assert "Q3.1" in hard and "Q3.2" not in hard
     assert "### Gradient descent" not in hard         # a chapter with nothing left is dropped
-    both = str(book.question_bank_page(chapters, folder, difficulty=["easy", "medium"]))
+    both = str(qbank.question_bank_page(chapters, folder, difficulty=["easy", "medium"]))
     assert "Q3.2" in both and "Q1.1" in both and "Q3.1" not in both
     with pytest.raises(ValueError, match="unknown difficulty"):
-        book.question_bank_page(chapters, folder, difficulty="brutal")
+        qbank.question_bank_page(chapters, folder, difficulty="brutal")
 
 
 def test_question_counts_table(book_dir):
     folder = book_dir / "chapters" / "questions"
-    text = str(book.question_counts(["03_momentum", "01_gradient_descent"], folder))
+    text = str(qbank.question_counts(["03_momentum", "01_gradient_descent"], folder))
     rows = text.strip().splitlines()
     assert rows[0] == "| Chapter | easy | medium | hard | total |"
     assert rows[2] == "| {doc}`Momentum <03_momentum>` | 1 | 0 | 1 | 2 |"
@@ -132,10 +133,10 @@ def test_question_counts_table(book_dir):
 
 
 def test_difficulty_filter_is_html_only():
-    shown = book.difficulty_filter()
+    shown = qbank.difficulty_filter()
     assert not hasattr(shown, "_repr_markdown_")
     html = shown._repr_html_()
-    assert html.count('type="checkbox"') == len(book.DIFFICULTIES)
+    assert html.count('type="checkbox"') == len(qbank.DIFFICULTIES)
     element_id = re.search(r'id="(oqf-[0-9a-f]+)"', html).group(1)
     assert f'getElementById("{element_id}")' in html
     assert "http" not in html and " src=" not in html     # nothing loaded from anywhere
@@ -143,8 +144,8 @@ def test_difficulty_filter_is_html_only():
 
 def test_load_quiz(book_dir):
     folder = book_dir / "chapters" / "quiz"
-    assert book.quiz_names(folder) == ["1_one"]
-    quiz = book.load_quiz("1_one", folder)
+    assert qz.quiz_names(folder) == ["1_one"]
+    quiz = qz.load_quiz("1_one", folder)
     assert quiz.title == "Part one" and quiz.chapters == ("01_gradient_descent",)
     assert [q.id for q in quiz.questions] == ["q1", "q2"]
     assert [o.correct for o in quiz.questions[1].options] == [False, True, False]
@@ -152,7 +153,7 @@ def test_load_quiz(book_dir):
 
 def test_quiz_dir_found_from_below(book_dir, monkeypatch):
     monkeypatch.chdir(book_dir / "chapters" / "questions")
-    assert book.quiz_dir() == (book_dir / "chapters" / "quiz").resolve()
+    assert qz.quiz_dir() == (book_dir / "chapters" / "quiz").resolve()
 
 
 def _bad_quiz(book_dir, change):
@@ -179,12 +180,12 @@ def _bad_quiz(book_dir, change):
 def test_load_quiz_rejects(book_dir, change, message):
     folder = _bad_quiz(book_dir, change)
     with pytest.raises(ValueError, match=re.escape(message)):
-        book.load_quiz("bad", folder)
+        qz.load_quiz("bad", folder)
 
 
 def test_quiz_html_is_self_contained_and_escaped(book_dir):
     folder = book_dir / "chapters" / "quiz"
-    shown = book.quiz("1_one", folder)
+    shown = qz.quiz("1_one", folder)
     assert not hasattr(shown, "_repr_markdown_")      # the book must embed the HTML
     html = shown._repr_html_()
     assert html.count('class="oq-item"') == 2
@@ -197,28 +198,28 @@ def test_quiz_html_is_self_contained_and_escaped(book_dir):
     element_id = re.search(r'id="(oq-[0-9a-f]+)"', html).group(1)
     assert f'getElementById("{element_id}")' in html
     # every display gets its own element, so two quizzes on a page do not interfere
-    assert element_id not in book.quiz("1_one", folder)._repr_html_()
+    assert element_id not in qz.quiz("1_one", folder)._repr_html_()
 
 
 def test_quiz_review_links_every_section(book_dir):
     folder = book_dir / "chapters" / "quiz"
-    assert str(book.quiz_review("1_one", folder)) == "1. {ref}`gd-1d`\n2. {ref}`gd-1d`\n"
+    assert str(qz.quiz_review("1_one", folder)) == "1. {ref}`gd-1d`\n2. {ref}`gd-1d`\n"
     # with the chapter's notebook present, each link also names the chapter
     import nbformat
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("(gd-1d)=\n## One")])
     nbformat.write(nb, book_dir / "chapters" / "01_gradient_descent.ipynb")
-    assert str(book.quiz_review("1_one", folder)).startswith(
+    assert str(qz.quiz_review("1_one", folder)).startswith(
         "1. {ref}`gd-1d`, in {doc}`01_gradient_descent`\n")
 
 
 def test_options_are_shuffled_reproducibly(book_dir):
     folder = book_dir / "chapters" / "quiz"
-    question = book.load_quiz("1_one", folder).questions[1]
-    once = book.shuffled_options(question)
-    assert once == book.shuffled_options(question)            # the same at every build
+    question = qz.load_quiz("1_one", folder).questions[1]
+    once = qz.shuffled_options(question)
+    assert once == qz.shuffled_options(question)            # the same at every build
     assert sorted(o.text for o in once) == ["A", "B", "C"]     # a permutation
-    plain = book.quiz_html(book.load_quiz("1_one", folder), element_id="x", shuffle=False)
+    plain = qz.quiz_html(qz.load_quiz("1_one", folder), element_id="x", shuffle=False)
     assert plain.index("A. A<") < plain.index("B. B<") < plain.index("C. C<")
-    shown = book.quiz_html(book.load_quiz("1_one", folder), element_id="x")
+    shown = qz.quiz_html(qz.load_quiz("1_one", folder), element_id="x")
     for k, option in enumerate(once, start=1):
         assert f"{chr(64 + k)}. {option.text}</button>" in shown

@@ -1,0 +1,55 @@
+"""The book's one table of methods and problems.
+
+Names and aliases of the methods, the values their sliders start at, and the 2-D problems the
+explorer and the kernel-free figures offer, each with its usual starting point. The live
+explorer (:mod:`optbook.explorer`), the kernel-free figures (:mod:`optbook.webfig`) and the
+cheat sheet read them from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from optlib import objectives as _objectives
+from optlib.objectives import Objective
+from optlib.optimizers import ALL
+from optlib.optimizers.base import Optimizer
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An objective the explorer offers, with a starting point and how to show its loss."""
+
+    make: Callable[[], Objective]
+    start: tuple[float, float]
+    #: Plot ``f − f*`` on a log scale (True) or ``f`` itself on a symmetric log scale
+    #: (False, for functions that are unbounded below, such as the saddle).
+    log_loss: bool = True
+
+
+PROBLEMS: dict[str, Problem] = {
+    "ellipse": Problem(_objectives.ellipse, (-5.0, -2.0)),
+    "rotated ellipse": Problem(_objectives.rotated_ellipse, (-5.0, -1.0)),
+    "Rosenbrock": Problem(_objectives.rosenbrock, (-1.5, 2.0)),
+    "saddle": Problem(_objectives.saddle, (-1.8, 0.05), log_loss=False),
+    "Beale": Problem(_objectives.beale, (1.0, 1.4)),
+}
+
+#: Values the sliders start at, where the class itself has no default (or a poor one for
+#: a 2-D toy problem); everything else starts at the class's default.
+START_VALUES: dict[str, dict[str, float]] = {
+    "SGD": {"lr": 0.4},
+    "Momentum": {"lr": 0.1, "momentum": 0.5},
+    "Nesterov": {"lr": 0.1, "momentum": 0.5},
+    "AdaGrad": {"lr": 0.4},
+    "RMSProp": {"lr": 0.1},
+    "AdaDelta": {"lr": 1.0},
+    "Adam": {"lr": 0.1},
+    "AdamW": {"lr": 0.1},
+}
+
+#: Names accepted for the methods besides the class names.
+ALIASES = {"GD": "SGD", "NAG": "Nesterov"}
+
+METHODS: dict[str, type[Optimizer]] = {cls.__name__: cls for cls in ALL}

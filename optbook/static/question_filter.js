@@ -1,0 +1,25 @@
+(function () {
+  var box = document.getElementById("__ID__");
+  if (!box) { return; }
+  function apply() {
+    var on = {};
+    box.querySelectorAll("input[type=checkbox]").forEach(function (c) { on[c.value] = c.checked; });
+    var shown = 0;
+    document.querySelectorAll(".optlib-q").forEach(function (q) {
+      var level = "";
+      q.classList.forEach(function (c) {
+        if (c.indexOf("optlib-q-") === 0) { level = c.slice(9); }
+      });
+      var visible = on[level] !== false;
+      q.style.display = visible ? "" : "none";
+      if (visible) { shown += 1; }
+    });
+    box.querySelector(".oqf-count").textContent =
+      shown + " question" + (shown === 1 ? "" : "s") + " shown";
+  }
+  box.addEventListener("change", apply);
+  // the questions come after the filter on the page: count them once they are parsed
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", apply);
+  } else { apply(); }
+})();
