@@ -55,7 +55,7 @@ from optlib.objectives import Objective
 from optlib.optimizers.base import HyperParam, Optimizer
 from optlib.run import run
 
-from .registry import ALIASES, METHODS, PROBLEMS, START_VALUES
+from .registry import ALIASES, COLORS, METHODS, PROBLEMS, START_VALUES
 
 
 def _method_name(method: str | type[Optimizer]) -> str:
@@ -201,7 +201,7 @@ def _explorer_class() -> type:
             self._panels: dict[str, tuple[Any, Objective, dict[str, Any]]] = {}
             self.loss_ax = self.figure.add_axes((0.58, 0.14, 0.40, 0.76))
             self.loss_lines = {
-                name: self.loss_ax.plot([], [], color=plotting.COLORS[name], linewidth=1.5,
+                name: self.loss_ax.plot([], [], color=COLORS[name], linewidth=1.5,
                                         label=name)[0]
                 for name in METHODS}
             self.loss_ax.set_xlabel("step $t$")
@@ -294,7 +294,7 @@ def _explorer_class() -> type:
                 plotting.contour(f, ax=ax)
                 ax.set_title(f.name, fontsize=10)
                 lines = {name: ax.plot([], [], "-", marker=".", markersize=3, linewidth=1.3,
-                                       color=plotting.COLORS[name], label=name)[0]
+                                       color=COLORS[name], label=name)[0]
                          for name in METHODS}
                 lines["start"] = ax.plot([], [], "o", color="0.2", markersize=6)[0]
                 self._panels[objective] = (ax, f, lines)

@@ -3,7 +3,8 @@
 Names and aliases of the methods, the values their sliders start at, and the 2-D problems the
 explorer and the kernel-free figures offer, each with its usual starting point. The live
 explorer (:mod:`optbook.explorer`), the kernel-free figures (:mod:`optbook.webfig`) and the
-cheat sheet read them from here.
+cheat sheet read them from here, and :func:`optbook.figures.use_book_style` hands the
+colours to :mod:`optlib.plotting`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ START_VALUES: dict[str, dict[str, float]] = {
     "AdaDelta": {"lr": 1.0},
     "Adam": {"lr": 0.1},
     "AdamW": {"lr": 0.1},
+}
+
+#: One colour per method, fixed across the book so a reader learns them.
+COLORS: dict[str, str] = {
+    "GD": "#1f77b4", "SGD": "#1f77b4", "Momentum": "#d62728", "Nesterov": "#9467bd",
+    "AdaGrad": "#2ca02c", "RMSProp": "#ff7f0e", "AdaDelta": "#8c564b", "Adam": "#e377c2",
+    "AdamW": "#17becf",
 }
 
 #: Names accepted for the methods besides the class names.

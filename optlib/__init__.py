@@ -17,10 +17,12 @@ from .objectives import (
     beale,
     ellipse,
     numerical_gradient,
+    numerical_hessian,
     quadratic,
     rosenbrock,
     rotated_ellipse,
     saddle,
+    with_noisy_gradient,
 )
 from .optimizers import (
     ALL,
@@ -35,14 +37,24 @@ from .optimizers import (
     Optimizer,
     RMSProp,
 )
-from .run import Trajectory, iterate, load_state, run, save_state
+from .run import (
+    Trajectory,
+    first_below,
+    iterate,
+    load_state,
+    run,
+    save_state,
+    settled_below,
+    trailing_mean,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ALL", "SGD", "AdaDelta", "AdaGrad", "Adam", "AdamW", "HyperParam", "Momentum", "Nesterov",
     "Objective", "Optimizer", "RMSProp", "RegressionData", "TrainHistory", "Trajectory",
-    "beale", "conventions", "ellipse", "iterate", "load_state", "make_regression",
-    "minibatch_grad", "numerical_gradient", "quadratic", "rosenbrock", "rotated_ellipse",
-    "run", "saddle", "save_state", "schedules", "squared_loss", "theory", "train",
+    "beale", "conventions", "ellipse", "first_below", "iterate", "load_state",
+    "make_regression", "minibatch_grad", "numerical_gradient", "numerical_hessian", "quadratic",
+    "rosenbrock", "rotated_ellipse", "run", "saddle", "save_state", "schedules",
+    "settled_below", "squared_loss", "theory", "trailing_mean", "train", "with_noisy_gradient",
 ]

@@ -8,7 +8,7 @@ whole grid of points or a whole batch of runs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -180,3 +180,37 @@ def numerical_gradient(objective: Objective | Callable[[Array], Array], x: Any,
     eye = np.eye(d) * h
     steps = x[..., None, :] + eye, x[..., None, :] - eye
     return (f(steps[0]) - f(steps[1])) / (2 * h)
+
+
+def numerical_hessian(objective: Objective, x: Any, h: float = 1e-5) -> Array:
+    """Central differences of the gradient, ``H[:, i] = (∇f(x + h e_i) − ∇f(x − h e_i)) / 2h``.
+
+    Batched over leading axes of ``x`` (shape ``(..., d)`` gives ``(..., d, d)``) and
+    symmetrised, ``(H + Hᵀ)/2``. A diagnostic (curvature at a point), not part of a method;
+    ``np.linalg.eigvalsh`` of the result gives the curvatures.
+    """
+    if not h > 0:
+        raise ValueError(f"h must be positive, got {h!r}")
+    x = as_point(x).astype(np.float64)
+    eye = np.eye(x.shape[-1]) * h
+    columns = (objective.grad(x[..., None, :] + eye) - objective.grad(x[..., None, :] - eye))
+    H = np.swapaxes(columns, -1, -2) / (2 * h)
+    return (H + np.swapaxes(H, -1, -2)) / 2
+
+
+def with_noisy_gradient(objective: Objective, sigma: float, seed: int | None = 0) -> Objective:
+    """The same function, whose gradient oracle returns ``∇f(x) + σ·ξ`` with ``ξ ~ N(0, I)``.
+
+    A stand-in for a minibatch gradient: unbiased, with variance ``σ²`` per coordinate, drawn
+    afresh at every call from a generator seeded with ``seed``. Values stay exact.
+    """
+    if not np.isfinite(sigma) or sigma < 0:
+        raise ValueError(f"sigma must be a finite non-negative number, got {sigma!r}")
+    rng = np.random.default_rng(seed)
+
+    def grad(x: Array) -> Array:
+        g = objective.grad(x)
+        return g + sigma * rng.standard_normal(np.shape(g))
+
+    return replace(objective, grad=grad, name=f"{objective.name} (noisy gradients, σ={sigma:g})",
+                   info={**objective.info, "gradient_noise": float(sigma)})

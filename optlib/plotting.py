@@ -20,25 +20,34 @@ from .run import Trajectory
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
-#: One colour per method, fixed across the book so a reader learns them.
-COLORS = {
-    "GD": "#1f77b4", "SGD": "#1f77b4", "Momentum": "#d62728", "Nesterov": "#9467bd",
-    "AdaGrad": "#2ca02c", "RMSProp": "#ff7f0e", "AdaDelta": "#8c564b", "Adam": "#e377c2",
-    "AdamW": "#17becf",
-}
+#: Line styles per method name (``{"Adam": {"color": "#e377c2"}}``), used for any label whose
+#: first word is that name. Empty in the library (matplotlib's colour cycle); a book or a
+#: user sets a fixed table once with :func:`set_method_styles`.
+METHOD_STYLES: dict[str, dict[str, Any]] = {}
+
+
+def set_method_styles(styles: Mapping[str, Mapping[str, Any]]) -> None:
+    """Give every label that starts with a method's name that method's line style."""
+    METHOD_STYLES.clear()
+    METHOD_STYLES.update({name: dict(style) for name, style in styles.items()})
 
 
 def _points(run: Trajectory | np.ndarray) -> np.ndarray:
     return run.xs if isinstance(run, Trajectory) else np.asarray(run)
 
 
-def _color(label: str, i: int, colors: Mapping[str, Any] | None = None) -> Any:
+def _style(label: str, i: int, colors: Mapping[str, Any] | None = None,
+           styles: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """The line style of ``label``: ``styles[label]`` over ``colors[label]`` over the style of
+    the method named by its first word (:data:`METHOD_STYLES`) over the colour cycle."""
+    first_word = (label.split() or [""])[0].rstrip(",:")
+    style: dict[str, Any] = {"color": f"C{i % 10}"}
+    style.update(METHOD_STYLES.get(first_word, {}))
     if colors is not None and label in colors:
-        return colors[label]
-    for name, color in COLORS.items():
-        if (label.split() or [""])[0].rstrip(",:") == name:
-            return color
-    return f"C{i % 10}"
+        style["color"] = colors[label]
+    if styles is not None and label in styles:
+        style.update(styles[label])
+    return style
 
 
 def contour(objective: Objective, ax: Axes | None = None, bounds: Bounds | None = None,
@@ -68,13 +77,15 @@ def contour(objective: Objective, ax: Axes | None = None, bounds: Bounds | None 
 def trajectories(objective: Objective, runs: Mapping[str, Trajectory | np.ndarray],
                  ax: Axes | None = None, bounds: Bounds | None = None,
                  title: str | None = None, markers: bool = True,
-                 colors: Mapping[str, Any] | None = None) -> Axes:
+                 colors: Mapping[str, Any] | None = None,
+                 styles: Mapping[str, Mapping[str, Any]] | None = None) -> Axes:
     """Paths of one or several runs drawn over the objective's contour lines.
 
     ``runs`` maps a legend label to a :class:`~optlib.Trajectory` or to an array of
     iterates ``(steps + 1, 2)``. The start is a filled circle, each step a dot.
-    Colours follow the method named first in each label (``COLORS``) unless
-    ``colors`` maps a label to its own colour (useful for a sweep of one method).
+    Colours follow the method named first in each label (:data:`METHOD_STYLES`) unless
+    ``colors`` maps a label to its own colour (useful for a sweep of one method), or
+    ``styles`` maps it to line keywords (``{"color": ..., "linestyle": "--"}``).
     """
     ax = contour(objective, ax=ax, bounds=bounds)
     for i, (label, run) in enumerate(runs.items()):
@@ -82,10 +93,10 @@ def trajectories(objective: Objective, runs: Mapping[str, Trajectory | np.ndarra
         if xs.ndim != 2 or xs.shape[1] != 2:
             raise ValueError(f"run {label!r}: expected iterates of shape (steps+1, 2), "
                              f"got {xs.shape}")
-        color = _color(label, i, colors)
-        ax.plot(xs[:, 0], xs[:, 1], "-", color=color, linewidth=1.4, label=label,
-                marker="." if markers else None, markersize=4)
-        ax.plot(xs[0, 0], xs[0, 1], "o", color=color, markersize=7)
+        style = {"linewidth": 1.4, "linestyle": "-", "marker": "." if markers else None,
+                 "markersize": 4, **_style(label, i, colors, styles)}
+        ax.plot(xs[:, 0], xs[:, 1], label=label, **style)
+        ax.plot(xs[0, 0], xs[0, 1], "o", color=style["color"], markersize=7)
     if runs:
         ax.plot([], [], "o", color="0.3", label="start")
     ax.legend(loc="best", fontsize=8)
@@ -97,10 +108,12 @@ def trajectories(objective: Objective, runs: Mapping[str, Trajectory | np.ndarra
 def loss_curves(curves: Mapping[str, Trajectory | Sequence[float] | np.ndarray],
                 ax: Axes | None = None, min_value: float = 0.0, log: bool = True,
                 title: str | None = None, xlabel: str = "step $t$",
-                ylabel: str | None = None, colors: Mapping[str, Any] | None = None) -> Axes:
+                ylabel: str | None = None, colors: Mapping[str, Any] | None = None,
+                styles: Mapping[str, Mapping[str, Any]] | None = None) -> Axes:
     """Loss (minus ``min_value``) against the step, on a log scale by default.
 
-    ``colors`` overrides the per-method colour of any label, as in :func:`trajectories`.
+    ``colors`` and ``styles`` override the per-method style of any label, as in
+    :func:`trajectories`.
     """
     ax = ax if ax is not None else plt.subplots(figsize=(6, 4))[1]
     for i, (label, curve) in enumerate(curves.items()):
@@ -108,8 +121,8 @@ def loss_curves(curves: Mapping[str, Trajectory | Sequence[float] | np.ndarray],
         gap = values - min_value
         if log:
             gap = np.where(gap > 0, gap, np.nan)
-        ax.plot(np.arange(len(gap)), gap, color=_color(label, i, colors), label=label,
-                linewidth=1.5)
+        ax.plot(np.arange(len(gap)), gap, label=label,
+                **{"linewidth": 1.5, **_style(label, i, colors, styles)})
     if log:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -123,12 +136,14 @@ def loss_curves(curves: Mapping[str, Trajectory | Sequence[float] | np.ndarray],
 
 def compare(objective: Objective, runs: Mapping[str, Trajectory], title: str | None = None,
             bounds: Bounds | None = None, figsize: tuple[float, float] = (11, 4),
-            colors: Mapping[str, Any] | None = None) -> Figure:
+            colors: Mapping[str, Any] | None = None,
+            styles: Mapping[str, Mapping[str, Any]] | None = None) -> Figure:
     """Side by side: the paths over the contour lines, and the loss curves."""
     fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
-    trajectories(objective, runs, ax=left, bounds=bounds, title="trajectories", colors=colors)
+    trajectories(objective, runs, ax=left, bounds=bounds, title="trajectories", colors=colors,
+                 styles=styles)
     min_value = objective.min_value if objective.min_value is not None else 0.0
-    loss_curves(runs, ax=right, min_value=min_value, title="loss", colors=colors)
+    loss_curves(runs, ax=right, min_value=min_value, title="loss", colors=colors, styles=styles)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

@@ -45,6 +45,74 @@ class Trajectory:
         """``f(x_t) − f*`` for every step (shape of ``values``)."""
         return self.values - min_value
 
+    def first_below(self, tol: float, min_value: float = 0.0) -> Array:
+        """Per run, the first step t with ``f(x_t) − min_value ≤ tol`` (``-1`` if never).
+
+        On a loss that oscillates this is the first *dip*; to compare speeds use
+        :meth:`settled_below`.
+        """
+        return first_below(self.values - min_value, tol)
+
+    def settled_below(self, tol: float, min_value: float = 0.0) -> Array:
+        """Per run, the first step from which ``f(x_t) − min_value ≤ tol`` holds to the end.
+
+        ``-1`` where the run ends above ``tol`` (or diverged). This is the step count the book
+        compares: a run that dips below and comes back up has not converged.
+        """
+        return settled_below(self.values - min_value, tol)
+
+
+def first_below(values: Any, tol: float) -> Array:
+    """For a curve of shape ``(steps + 1, ...)``: the first index with ``value ≤ tol`` per column.
+
+    Returns an int array of the batch shape (a plain ``int`` for a 1-D curve); ``-1`` where the
+    curve never gets there. NaN counts as above.
+    """
+    below = _below(values, tol)
+    out = np.where(below.any(axis=0), below.argmax(axis=0), -1)
+    return int(out) if out.ndim == 0 else out
+
+
+def settled_below(values: Any, tol: float) -> Array:
+    """For a curve of shape ``(steps + 1, ...)``: the first index from which it stays ``≤ tol``.
+
+    Returns an int array of the batch shape (a plain ``int`` for a 1-D curve); ``-1`` where the
+    last value is above ``tol`` (or NaN).
+    """
+    below = _below(values, tol)
+    above = ~below
+    n = below.shape[0]
+    last_above = n - 1 - above[::-1].argmax(axis=0)
+    out = np.where(above[-1], -1, np.where(above.any(axis=0), last_above + 1, 0))
+    return int(out) if out.ndim == 0 else out
+
+
+def _below(values: Any, tol: float) -> Array:
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 0 or values.shape[0] == 0:
+        raise ValueError(f"expected a curve of shape (steps + 1, ...), got shape {values.shape}")
+    if not isinstance(tol, (int, float, np.floating, np.integer)) or not np.isfinite(tol):
+        raise ValueError(f"tol must be a finite number, got {tol!r}")
+    with np.errstate(invalid="ignore"):
+        return values <= tol
+
+
+def trailing_mean(values: Any, window: int) -> Array:
+    """At every step, the mean of the last ``window`` values (fewer at the start), along axis 0.
+
+    For reading a noisy loss curve: the level it fluctuates around, not one snapshot.
+    """
+    if not isinstance(window, (int, np.integer)) or window < 1:
+        raise ValueError(f"window must be a positive integer, got {window!r}")
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 0 or values.shape[0] == 0:
+        raise ValueError(f"expected values of shape (steps, ...), got shape {values.shape}")
+    total = np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
+    t = np.arange(1, len(values) + 1)
+    lo = np.maximum(t - window, 0)
+    counts = (t - lo).reshape(-1, *([1] * (values.ndim - 1)))
+    return (total[t] - total[lo]) / counts
+
 
 def run(opt: Optimizer, objective: Objective, x0: Any, steps: int,
         state: Any = None, blowup: float = 1e10) -> Trajectory:

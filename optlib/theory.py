@@ -180,3 +180,21 @@ def measured_rate(values: Any, min_value: float = 0.0, tail: int = 20, power: fl
         t = (t - t.mean()).reshape((-1,) + (1,) * (gap.ndim - 1))
         slope = (t * (logs - logs.mean(axis=0))).sum(axis=0) / (t * t).sum()
         return np.exp(slope * power)
+
+
+def steps_for_factor(rate: Any, factor: float) -> Array:
+    """The smallest t with ``rateᵗ ≤ 1/factor``: steps to shrink an error ``factor``-fold.
+
+    ``⌈ln(factor) / ln(1/rate)⌉`` for a contraction ``0 < rate < 1`` per step (``inf`` for
+    ``rate ≥ 1``, ``0`` for ``rate = 0``). Broadcasts over ``rate``.
+    """
+    if not np.isfinite(factor) or factor <= 1:
+        raise ValueError(f"factor must be a finite number > 1, got {factor!r}")
+    r = np.asarray(rate, dtype=np.float64)
+    if np.any(r < 0) or np.any(np.isnan(r)):
+        raise ValueError(f"rate must be non-negative, got {rate!r}")
+    contracting = np.where((r > 0) & (r < 1), r, 0.5)
+    # a hair below the exact quotient, so that rate = 0.1, factor = 1000 gives 3, not 4
+    steps = np.ceil(np.log(factor) / -np.log(contracting) - 1e-9)
+    steps = np.where(r >= 1, np.inf, np.where(r == 0, 0.0, steps))
+    return float(steps) if steps.ndim == 0 else steps

@@ -135,3 +135,47 @@ def test_numerical_gradient_by_hand():
                                rtol=1e-8)
     batch = optlib.numerical_gradient(f, np.array([[3.0, -2.0], [1.0, 1.0]]))
     np.testing.assert_allclose(batch, [[-12.0, 9.0], [2.0, 1.0]], rtol=1e-8)
+
+
+def test_numerical_hessian_of_a_quadratic_is_its_matrix_and_is_batched():
+    H = np.array([[2.0, 0.5], [0.5, 0.3]])
+    f = optlib.quadratic(H)
+    points = np.random.default_rng(1).normal(size=(4, 3, 2))
+    expected = np.broadcast_to(H, (4, 3, 2, 2))
+    np.testing.assert_allclose(optlib.numerical_hessian(f, points), expected, atol=1e-8)
+
+
+
+
+def test_numerical_hessian_of_rosenbrock_at_its_minimum():
+    # ∇²f(1, 1) = [[802, -400], [-400, 200]] for a = 1, b = 100 (by hand)
+    got = optlib.numerical_hessian(optlib.rosenbrock(), [1.0, 1.0])
+    np.testing.assert_allclose(got, [[802.0, -400.0], [-400.0, 200.0]], rtol=1e-6)
+
+
+def test_numerical_hessian_rejects_a_bad_step():
+    with pytest.raises(ValueError, match="h must be positive"):
+        optlib.numerical_hessian(optlib.ellipse(), [1.0, 1.0], h=0.0)
+
+
+def test_noisy_gradient_is_unbiased_with_the_given_spread_and_leaves_values_exact():
+    f = optlib.ellipse()
+    noisy = optlib.with_noisy_gradient(f, sigma=0.5, seed=3)
+    x = np.broadcast_to([1.0, -2.0], (20000, 2))
+    g = noisy.grad(x)
+    np.testing.assert_allclose(g.mean(axis=0), f.grad(np.array([1.0, -2.0])), atol=0.02)
+    np.testing.assert_allclose(g.std(axis=0), [0.5, 0.5], rtol=0.02)
+    np.testing.assert_array_equal(noisy.value(x[:3]), f.value(x[:3]))
+    assert noisy.min_value == f.min_value and "noisy" in noisy.name
+
+
+def test_noisy_gradient_is_reproducible_from_its_seed():
+    a = optlib.with_noisy_gradient(optlib.ellipse(), 1.0, seed=7)
+    b = optlib.with_noisy_gradient(optlib.ellipse(), 1.0, seed=7)
+    np.testing.assert_array_equal(a.grad(np.ones(2)), b.grad(np.ones(2)))
+
+
+@pytest.mark.parametrize("sigma", [-1.0, np.nan, np.inf])
+def test_noisy_gradient_rejects_a_bad_sigma(sigma):
+    with pytest.raises(ValueError, match="sigma must be"):
+        optlib.with_noisy_gradient(optlib.ellipse(), sigma)

@@ -68,11 +68,9 @@ def test_trajectories(runs):
     assert ax.get_title() == "paths"
     paths = [line for line in ax.lines if line.get_label() in {**runs, **raw}]
     np.testing.assert_array_equal(paths[1].get_xydata(), runs["Momentum"].xs)
-    # fixed colours per method, the cycle for anything else
+    # without method styles: matplotlib's colour cycle, in the order of the runs
     colors = [to_hex(line.get_color()) for line in paths]
-    assert colors[:3] == [plotting.COLORS["GD"], plotting.COLORS["Momentum"],
-                          plotting.COLORS["Adam"]]
-    assert colors[3] == to_hex("C3")
+    assert colors == [to_hex(f"C{i}") for i in range(4)]
 
 
 def test_trajectories_rejects_batched_runs():
@@ -100,10 +98,36 @@ def test_loss_curves_linear_with_offset():
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), [2.0, 1.0])
 
 
-def test_an_empty_label_does_not_crash():
+@pytest.fixture
+def method_styles():
+    plotting.set_method_styles({"GD": {"color": "#123456"}, "Adam": {"color": "#abcdef",
+                                                                     "linestyle": "--"}})
+    yield
+    plotting.set_method_styles({})
+
+
+def test_method_styles_follow_the_first_word_of_a_label(runs, method_styles):
+    ax = plotting.loss_curves({**runs, "Adam, β₂ = 0.9": [2.0, 1.0]}, log=False)
+    colors = [to_hex(line.get_color()) for line in ax.lines]
+    assert colors == ["#123456", to_hex("C1"), "#abcdef"]
+    assert ax.lines[2].get_linestyle() == "--"
+
+
+def test_colors_and_styles_override_the_method_style(runs, method_styles):
+    ax = plotting.trajectories(optlib.ellipse(), runs, colors={"GD lr=0.4": "#000000"},
+                               styles={"Momentum": {"color": "#ff0000", "linestyle": ":"}})
+    paths = [line for line in ax.lines if line.get_label() in runs]
+    assert [to_hex(p.get_color()) for p in paths] == ["#000000", "#ff0000"]
+    assert paths[1].get_linestyle() == ":"
+    # the start marker takes its run's colour
+    starts = [line for line in ax.lines if line.get_marker() == "o" and line.get_label() != "start"]
+    assert [to_hex(s.get_color()) for s in starts] == ["#000000", "#ff0000"]
+
+
+def test_an_empty_label_does_not_crash(method_styles):
     ax = plotting.loss_curves({"": [3.0, 2.0], "Adam": [2.0, 1.0]}, log=False)
     assert to_hex(ax.lines[0].get_color()) == to_hex("C0")
-    assert to_hex(ax.lines[1].get_color()) == plotting.COLORS["Adam"]
+    assert to_hex(ax.lines[1].get_color()) == "#abcdef"
 
 
 def test_compare(runs):

@@ -185,3 +185,63 @@ def test_load_state_rejects_an_unknown_kind(tmp_path):
     np.savez(path, __kind__=np.array("NotAState"), t=np.array(3))
     with pytest.raises(ValueError, match="NotAState"):
         optlib.load_state(path)
+
+
+# -- when a run gets below a tolerance, and when it stays there -----------------------------
+
+
+def test_first_below_and_settled_below_tell_a_dip_from_convergence():
+    # dips below 1 at index 2, comes back up at 3, stays below from index 4
+    curve = np.array([5.0, 2.0, 0.5, 1.5, 0.9, 0.2, 0.1])
+    assert optlib.first_below(curve, 1.0) == 2
+    assert optlib.settled_below(curve, 1.0) == 4
+
+
+def test_below_helpers_are_batched_over_runs():
+    curves = np.array([[3.0, 0.5, 9.0], [0.5, 2.0, 9.0], [2.0, 0.1, 9.0], [0.1, 0.1, 9.0]])
+    np.testing.assert_array_equal(optlib.first_below(curves, 1.0), [1, 0, -1])
+    np.testing.assert_array_equal(optlib.settled_below(curves, 1.0), [3, 2, -1])
+
+
+def test_settled_below_is_zero_for_a_run_that_starts_below_and_minus_one_for_nan():
+    assert optlib.settled_below([0.1, 0.05], 1.0) == 0
+    assert optlib.settled_below([0.1, np.nan], 1.0) == -1
+    assert optlib.first_below([np.nan, np.nan], 1.0) == -1
+
+
+def test_trajectory_methods_measure_the_gap_to_the_minimum():
+    f = optlib.ellipse()
+    traj = optlib.run(optlib.Momentum(lr=np.array([[0.4], [0.0005]]), momentum=0.5), f,
+                      [-5.0, -2.0], 300)
+    settled = traj.settled_below(1e-6, f.min_value)
+    first = traj.first_below(1e-6, f.min_value)
+    gap = traj.values - f.min_value
+    # the fast run: every value from `settled` on is below, the one before is not
+    assert np.all(gap[settled[0]:, 0] <= 1e-6) and gap[settled[0] - 1, 0] > 1e-6
+    assert first[0] <= settled[0]
+    assert settled[1] == -1 and first[1] == -1   # lr = 0.0005 is far too slow
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, "0.1", None])
+def test_below_helpers_reject_a_bad_tolerance(bad):
+    with pytest.raises(ValueError, match="tol must be a finite number"):
+        optlib.settled_below([1.0, 0.5], bad)
+
+
+def test_below_helpers_reject_an_empty_curve():
+    with pytest.raises(ValueError, match="expected a curve"):
+        optlib.first_below(np.array([]), 1.0)
+
+
+def test_trailing_mean_matches_a_direct_window_mean():
+    rng = np.random.default_rng(0)
+    values = rng.random((50, 3))
+    out = optlib.trailing_mean(values, 7)
+    for t in (0, 3, 6, 7, 30, 49):
+        np.testing.assert_allclose(out[t], values[max(0, t - 6):t + 1].mean(axis=0), rtol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5])
+def test_trailing_mean_rejects_a_bad_window(bad):
+    with pytest.raises(ValueError, match="window must be a positive integer"):
+        optlib.trailing_mean([1.0, 2.0], bad)

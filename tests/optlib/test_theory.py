@@ -300,3 +300,22 @@ def test_adaptive_methods_converge_on_random_quadratics(seed, d):
         err = np.linalg.norm(traj.x - f.minimum)
         assert err < tol * max(1.0, err0), (type(opt).__name__, err)
         assert traj.values[-1] - f.min_value < 1e-3 * gap0, type(opt).__name__
+
+
+def test_steps_for_factor_is_the_smallest_t_with_rate_to_the_t_below_one_over_factor():
+    for rate in (0.1, 0.5, 0.87, 0.99):
+        t = optlib.theory.steps_for_factor(rate, 1000)
+        assert rate**t <= 1e-3 * (1 + 1e-12) and rate ** (t - 1) > 1e-3
+    np.testing.assert_array_equal(optlib.theory.steps_for_factor(np.array([0.0, 1.0, 1.5]), 10),
+                                  [0.0, np.inf, np.inf])
+
+
+@pytest.mark.parametrize("factor", [1.0, 0.5, np.inf, np.nan])
+def test_steps_for_factor_rejects_a_factor_that_is_not_above_one(factor):
+    with pytest.raises(ValueError, match="factor must be"):
+        optlib.theory.steps_for_factor(0.5, factor)
+
+
+def test_steps_for_factor_rejects_a_negative_rate():
+    with pytest.raises(ValueError, match="rate must be non-negative"):
+        optlib.theory.steps_for_factor(-0.5, 10)
