@@ -39,6 +39,7 @@ from .optimizers import (
 )
 from .run import (
     Trajectory,
+    first_above,
     first_below,
     iterate,
     load_state,
@@ -53,7 +54,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ALL", "SGD", "AdaDelta", "AdaGrad", "Adam", "AdamW", "HyperParam", "Momentum", "Nesterov",
     "Objective", "Optimizer", "RMSProp", "RegressionData", "TrainHistory", "Trajectory",
-    "beale", "conventions", "ellipse", "first_below", "iterate", "load_state",
+    "beale", "conventions", "ellipse", "first_above", "first_below", "iterate", "load_state",
     "make_regression", "minibatch_grad", "numerical_gradient", "numerical_hessian", "quadratic",
     "rosenbrock", "rotated_ellipse", "run", "saddle", "save_state", "schedules",
     "settled_below", "squared_loss", "theory", "trailing_mean", "train", "with_noisy_gradient",

@@ -87,6 +87,16 @@ def settled_below(values: Any, tol: float) -> Array:
     return int(out) if out.ndim == 0 else out
 
 
+def first_above(values: Any, level: float) -> Array:
+    """For a curve of shape ``(steps + 1, ...)``: the first index with ``value ≥ level``.
+
+    E.g. the step at which a run has left a saddle, ``first_above(abs(xs[..., 1]), 1.0)``.
+    ``-1`` where it never gets there (NaN counts as not there).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    return first_below(np.where(np.isnan(values), np.nan, -values), -level)
+
+
 def _below(values: Any, tol: float) -> Array:
     values = np.asarray(values, dtype=np.float64)
     if values.ndim == 0 or values.shape[0] == 0:

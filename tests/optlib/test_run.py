@@ -245,3 +245,14 @@ def test_trailing_mean_matches_a_direct_window_mean():
 def test_trailing_mean_rejects_a_bad_window(bad):
     with pytest.raises(ValueError, match="window must be a positive integer"):
         optlib.trailing_mean([1.0, 2.0], bad)
+
+
+def test_first_above_finds_when_a_run_leaves_a_saddle():
+    s = optlib.saddle()
+    runs = optlib.run(optlib.SGD(lr=np.array([[0.1], [0.3]])), s, [1.5, 0.01], 40)
+    escaped = optlib.first_above(np.abs(runs.xs[..., 1]), 1.0)
+    for k in range(2):
+        t = escaped[k]
+        assert abs(runs.xs[t, k, 1]) >= 1.0 and np.all(np.abs(runs.xs[:t, k, 1]) < 1.0)
+    assert escaped[1] < escaped[0]     # a larger step leaves sooner
+    assert optlib.first_above([0.0, 0.5, np.nan], 1.0) == -1
