@@ -2,7 +2,7 @@
 
 Names and aliases of the methods, the values their sliders start at, and the 2-D problems the
 explorer and the kernel-free figures offer, each with its usual starting point. The live
-explorer (:mod:`optbook.explorer`), the kernel-free figures (:mod:`optbook.webfig`) and the
+explorer (``optbook.explorer``), the kernel-free figures (:mod:`optbook.webfig`) and the
 cheat sheet read them from here, and :func:`optbook.figures.use_book_style` hands the
 colours to :mod:`optlib.plotting`.
 """

@@ -39,7 +39,7 @@ def _points(run: Trajectory | np.ndarray) -> np.ndarray:
 def _style(label: str, i: int, colors: Mapping[str, Any] | None = None,
            styles: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """The line style of ``label``: ``styles[label]`` over ``colors[label]`` over the style of
-    the method named by its first word (:data:`METHOD_STYLES`) over the colour cycle."""
+    the method named by its first word (``METHOD_STYLES``) over the colour cycle."""
     first_word = (label.split() or [""])[0].rstrip(",:")
     style: dict[str, Any] = {"color": f"C{i % 10}"}
     style.update(METHOD_STYLES.get(first_word, {}))
@@ -83,7 +83,7 @@ def trajectories(objective: Objective, runs: Mapping[str, Trajectory | np.ndarra
 
     ``runs`` maps a legend label to a :class:`~optlib.Trajectory` or to an array of
     iterates ``(steps + 1, 2)``. The start is a filled circle, each step a dot.
-    Colours follow the method named first in each label (:data:`METHOD_STYLES`) unless
+    Colours follow the method named first in each label (:data:`optlib.plotting.METHOD_STYLES`) unless
     ``colors`` maps a label to its own colour (useful for a sweep of one method), or
     ``styles`` maps it to line keywords (``{"color": ..., "linestyle": "--"}``).
     """
