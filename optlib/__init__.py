@@ -10,7 +10,7 @@ The book's own machinery (questions, figures, widgets) is the separate package `
 True
 """
 
-from . import conventions, schedules, theory
+from . import conventions, schedules, theory, transforms
 from .data import RegressionData, TrainHistory, make_regression, minibatch_grad, squared_loss, train
 from .objectives import (
     Objective,
@@ -57,5 +57,6 @@ __all__ = [
     "beale", "conventions", "ellipse", "first_above", "first_below", "iterate", "load_state",
     "make_regression", "minibatch_grad", "numerical_gradient", "numerical_hessian", "quadratic",
     "rosenbrock", "rotated_ellipse", "run", "saddle", "save_state", "schedules",
-    "settled_below", "squared_loss", "theory", "trailing_mean", "train", "with_noisy_gradient",
+    "settled_below", "squared_loss", "theory", "trailing_mean", "train", "transforms",
+    "with_noisy_gradient",
 ]

@@ -83,9 +83,10 @@ def trajectories(objective: Objective, runs: Mapping[str, Trajectory | np.ndarra
 
     ``runs`` maps a legend label to a :class:`~optlib.Trajectory` or to an array of
     iterates ``(steps + 1, 2)``. The start is a filled circle, each step a dot.
-    Colours follow the method named first in each label (:data:`optlib.plotting.METHOD_STYLES`) unless
-    ``colors`` maps a label to its own colour (useful for a sweep of one method), or
-    ``styles`` maps it to line keywords (``{"color": ..., "linestyle": "--"}``).
+    Colours follow the method named first in each label
+    (:data:`optlib.plotting.METHOD_STYLES`) unless ``colors`` maps a label to its own colour
+    (useful for a sweep of one method), or ``styles`` maps it to line keywords
+    (``{"color": ..., "linestyle": "--"}``).
     """
     ax = contour(objective, ax=ax, bounds=bounds)
     for i, (label, run) in enumerate(runs.items()):
