@@ -8,7 +8,7 @@ this module, so the objectives and the error measure exist once:
 - :func:`torch_reference` loads the file into a :class:`TorchReference`;
 - :func:`objective_for` turns a manifest objective spec into the matching ``optlib`` objective;
 - :func:`relative_errors` is the agreement measure, per step
-  ``‖x_t − x_ref,t‖ / max(1, ‖x_ref,t‖)``.
+  ``‖x_t − x_ref,t‖ / max(1, ‖x_ref,t‖)``, and :func:`max_relative_error` its worst step.
 """
 
 from __future__ import annotations
@@ -88,3 +88,8 @@ def relative_errors(xs: Any, ref: Any) -> np.ndarray:
         raise ValueError(f"xs and ref must have the same shape, got {xs.shape} and {ref.shape}")
     return (np.linalg.norm(xs - ref, axis=-1)
             / np.maximum(1.0, np.linalg.norm(ref, axis=-1)))
+
+
+def max_relative_error(xs: Any, ref: Any) -> float:
+    """The worst step of :func:`relative_errors`: one number per comparison of two runs."""
+    return float(relative_errors(xs, ref).max())

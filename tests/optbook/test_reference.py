@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optbook.reference import FIXTURE, objective_for, relative_errors, torch_reference
+from optbook.reference import (
+    FIXTURE,
+    max_relative_error,
+    objective_for,
+    relative_errors,
+    torch_reference,
+)
 
 
 def test_loader_returns_every_case_with_its_iterates():
@@ -46,6 +52,7 @@ def test_relative_errors_are_norm_based_and_per_step():
     got = ref + np.array([[0.0, 5e-10], [0.0, 5e-11]])
     # step 0: 5e-10 / |(3, 4)| = 1e-10; step 1: absolute near the origin
     np.testing.assert_allclose(relative_errors(got, ref), [1e-10, 5e-11])
+    assert max_relative_error(got, ref) == pytest.approx(1e-10)
     with pytest.raises(ValueError, match="same shape"):
         relative_errors(np.zeros((3, 2)), np.zeros((4, 2)))
 
