@@ -25,17 +25,30 @@ from .objectives import (
     with_noisy_gradient,
 )
 from .optimizers import (
+    AFTER_ADAM,
     ALL,
+    MATRIX,
+    NOTES,
     SGD,
     AdaDelta,
+    Adafactor,
     AdaGrad,
     Adam,
+    Adamax,
     AdamW,
+    AMSGrad,
     HyperParam,
+    Lion,
     Momentum,
+    Muon,
+    NAdam,
     Nesterov,
     Optimizer,
+    RAdam,
     RMSProp,
+    ScheduleFreeAdamW,
+    ScheduleFreeSGD,
+    SignSGD,
 )
 from .run import (
     Trajectory,
@@ -52,7 +65,9 @@ from .run import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "ALL", "SGD", "AdaDelta", "AdaGrad", "Adam", "AdamW", "HyperParam", "Momentum", "Nesterov",
+    "AFTER_ADAM", "ALL", "MATRIX", "NOTES", "SGD", "AdaDelta", "AdaGrad", "Adafactor", "Adam",
+    "Adamax", "AdamW", "AMSGrad", "HyperParam", "Lion", "Momentum", "Muon", "NAdam", "Nesterov",
+    "RAdam", "ScheduleFreeAdamW", "ScheduleFreeSGD", "SignSGD",
     "Objective", "Optimizer", "RMSProp", "RegressionData", "TrainHistory", "Trajectory",
     "beale", "conventions", "ellipse", "first_above", "first_below", "iterate", "load_state",
     "make_regression", "minibatch_grad", "numerical_gradient", "numerical_hessian", "quadratic",

@@ -148,7 +148,10 @@ def run(opt: Optimizer, objective: Objective, x0: Any, steps: int,
             xs[k + 1] = x
         values = objective.value(xs)
         scale = blowup * np.maximum(1.0, np.abs(values[0]))
-        healthy = np.isfinite(xs).all(axis=-1) & (np.abs(values) <= scale)
+        # a point is a vector (..., d) or, for matrix optimizers, a matrix (..., m, n):
+        # every axis of xs beyond those of the values belongs to one point
+        finite = np.isfinite(xs).reshape(*values.shape, -1).all(axis=-1)
+        healthy = finite & (np.abs(values) <= scale)
     diverged = ~healthy.all(axis=0)
     diverged_at = np.where(diverged, np.argmin(healthy, axis=0), -1)
     return Trajectory(xs=xs, values=values, diverged=diverged, diverged_at=diverged_at,

@@ -152,6 +152,20 @@ class Optimizer:
             shapes.append(np.shape(value(0) if callable(value) else value))
         return np.broadcast_shapes(*shapes)
 
+    def check_matrix_settings(self, shape: tuple[int, ...], core: int) -> None:
+        """For optimizers that treat the last ``core`` axes of θ as one matrix (or vector):
+        refuse array hyper-parameters that vary along those axes (a batch of K settings
+        is an array of shape ``(K, 1, 1)`` for matrices)."""
+        for spec in self.hyperparams:
+            value = getattr(self, spec.name)
+            s = np.shape(value(0) if callable(value) else value)
+            if len(s) > len(shape) - core and any(n != 1 for n in s[len(s) - core:]):
+                raise ValueError(
+                    f"{type(self).__name__}: {spec.name} has shape {s}, which varies along the "
+                    f"last {core} axes of the point (shape {shape}), the axes of one "
+                    f"{'matrix' if core == 2 else 'vector'}; give a batch of settings the shape "
+                    f"(K{', 1' * core})")
+
     def zeros(self, x0: Any, fill: float = 0.0) -> Array:
         """An accumulator for ``init``: ``x0``'s float dtype, broadcast to the batch shape."""
         x0 = as_point(x0)
