@@ -4,7 +4,8 @@
 * hypothesis runs a modest number of examples without deadlines (the suite must stay fast on a
   2-core machine, and timing of numpy calls is too noisy for deadlines);
 * ``case``: a test that takes an argument named ``case`` runs once per optimizer in
-  :data:`CASES` -- the seven update rules of the notes, AdamW, and the frameworks' forms in
+  :data:`CASES` -- the seven update rules of the notes, AdamW, the optimizers after Adam
+  (part V, including the matrix optimizers Adafactor and Muon) and the frameworks' forms in
   ``optlib.conventions`` -- each with a valid setting and a range for every hyper-parameter.
 """
 
@@ -18,6 +19,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 import optlib  # noqa: E402
@@ -36,7 +38,11 @@ class Case:
 
     ``kwargs`` is a valid setting that converges on the ellipse from (-5, -2);
     ``ranges`` gives, for every hyper-parameter, an interval of valid values to draw from;
-    ``extra`` holds constructor arguments that are not hyper-parameters (``nesterov``).
+    ``extra`` holds constructor arguments that are not hyper-parameters (``nesterov``);
+    ``kinds`` overrides :data:`KIND` for this optimizer's hyper-parameters;
+    ``matrix``: the optimizer treats the last two axes of a point as one matrix, so its
+    tests use points of shape ``MATRIX_POINT`` (rows of ellipse points) and batches of
+    settings of shape ``(K, 1, 1)``.
     """
 
     id: str
@@ -44,6 +50,8 @@ class Case:
     kwargs: dict[str, float]
     ranges: dict[str, tuple[float, float]]
     extra: dict[str, Any] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    matrix: bool = False
 
     def make(self, **overrides: Any) -> optlib.Optimizer:
         return self.cls(**{**self.kwargs, **self.extra, **overrides})
@@ -53,10 +61,20 @@ class Case:
         """The hyper-parameters, in the order of ``kwargs``."""
         return list(self.kwargs)
 
-    @staticmethod
-    def kind(name: str) -> str:
-        """``"rate"`` (ε ≥ 0), ``"decay"`` (in [0, 1)) or ``"small"`` (δ ≥ 0)."""
-        return KIND[name]
+    def kind(self, name: str) -> str:
+        """``"rate"`` (ε ≥ 0), ``"decay"`` (in [0, 1)), ``"small"`` (δ ≥ 0) or one of the
+        special kinds of :data:`INVALID`."""
+        return self.kinds.get(name, KIND[name])
+
+    @property
+    def point(self) -> tuple[int, ...]:
+        """The shape of one point: (2,) on the ellipse, ``MATRIX_POINT`` for a matrix."""
+        return MATRIX_POINT if self.matrix else (2,)
+
+    def batch(self, values: Any) -> Any:
+        """K settings as an array that runs them side by side: (K, 1) or (K, 1, 1)."""
+        values = np.asarray(values, dtype=np.float64)
+        return values.reshape(-1, *(1,) * len(self.point))
 
 
 LR = (0.01, 0.2)
@@ -80,6 +98,38 @@ CASES = [
     Case("AdamW", optlib.AdamW,
          {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01},
          {"lr": LR, "beta1": DECAY, "beta2": DECAY, "eps": SMALL, "weight_decay": (0.0, 0.5)}),
+    Case("AMSGrad", optlib.AMSGrad, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+         {"lr": LR, "beta1": DECAY, "beta2": DECAY, "eps": SMALL}),
+    Case("NAdam", optlib.NAdam,
+         {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "momentum_decay": 4e-3},
+         {"lr": LR, "beta1": DECAY, "beta2": DECAY, "eps": SMALL, "momentum_decay": (0.0, 0.1)}),
+    Case("RAdam", optlib.RAdam, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+         {"lr": LR, "beta1": DECAY, "beta2": DECAY, "eps": SMALL}),
+    Case("Adamax", optlib.Adamax, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+         {"lr": LR, "beta1": DECAY, "beta2": DECAY, "eps": SMALL}),
+    Case("SignSGD", optlib.SignSGD, {"lr": 0.1}, {"lr": LR}),
+    Case("Lion", optlib.Lion, {"lr": 0.05, "beta1": 0.9, "beta2": 0.99, "weight_decay": 1e-3},
+         {"lr": LR, "beta1": DECAY, "beta2": DECAY, "weight_decay": (0.0, 0.5)}),
+    Case("ScheduleFreeSGD", optlib.ScheduleFreeSGD,
+         {"lr": 0.1, "beta1": 0.9, "weight_decay": 0.0, "weight_lr_power": 2.0},
+         {"lr": LR, "beta1": (0.05, 1.0), "weight_decay": (0.0, 0.5),
+          "weight_lr_power": (0.0, 4.0)}, kinds={"beta1": "positive_decay"}),
+    Case("ScheduleFreeAdamW", optlib.ScheduleFreeAdamW,
+         {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0,
+          "weight_lr_power": 2.0},
+         {"lr": LR, "beta1": (0.05, 1.0), "beta2": DECAY, "eps": SMALL,
+          "weight_decay": (0.0, 0.5), "weight_lr_power": (0.0, 4.0)},
+         kinds={"beta1": "positive_decay"}),
+    Case("Adafactor", optlib.Adafactor,
+         {"lr": 0.1, "beta2_decay": -0.8, "eps2": 1e-3, "d": 1.0, "weight_decay": 0.0},
+         {"lr": LR, "beta2_decay": (-1.0, 0.0), "eps2": SMALL, "d": (1.0, 5.0),
+          "weight_decay": (0.0, 0.5)}, matrix=True),
+    Case("Muon", optlib.Muon, {"lr": 0.05, "weight_decay": 0.1, "momentum": 0.95, "eps": 1e-7},
+         {"lr": LR, "weight_decay": (0.0, 0.5), "momentum": DECAY, "eps": SMALL}, matrix=True),
+    Case("Muon-plain", optlib.Muon, {"lr": 0.05, "weight_decay": 0.0, "momentum": 0.9,
+                                     "eps": 1e-7},
+         {"lr": LR, "weight_decay": (0.0, 0.5), "momentum": DECAY, "eps": SMALL},
+         extra={"nesterov": False, "adjust_lr_fn": "match_rms_adamw"}, matrix=True),
     Case("TorchSGD", conventions.TorchSGD, {"lr": 0.1, "momentum": 0.5},
          {"lr": LR, "momentum": DECAY}),
     Case("TorchSGD-nesterov", conventions.TorchSGD, {"lr": 0.1, "momentum": 0.5},
@@ -94,7 +144,11 @@ CASES = [
 #: What each hyper-parameter is, by name; decides which invalid values a test tries.
 KIND = {"lr": "rate", "momentum": "decay", "rho": "decay", "alpha": "decay", "beta1": "decay",
         "beta2": "decay", "eps": "small", "epsilon": "small", "initial_accumulator": "small",
-        "weight_decay": "rate"}
+        "weight_decay": "rate", "momentum_decay": "rate", "weight_lr_power": "rate",
+        "beta2_decay": "nonpositive", "eps2": "small", "d": "at_least_one"}
+
+#: One point of a matrix optimizer in the contract tests: three rows of ellipse points.
+MATRIX_POINT = (3, 2)
 
 #: Invalid values per kind: a negative or NaN rate; a decay of 1 or more, negative or NaN;
 #: a negative or NaN small constant.
@@ -102,6 +156,9 @@ INVALID = {
     "rate": [-0.1, -1.0, math.nan],
     "decay": [1.0, -0.1, math.nan, 1.5],
     "small": [-1e-8, -0.1, math.nan],
+    "positive_decay": [0.0, -0.1, math.nan, 1.5],
+    "nonpositive": [1e-3, 1.0, math.nan],
+    "at_least_one": [0.5, -1.0, math.nan],
 }
 
 
@@ -112,6 +169,6 @@ def pytest_generate_tests(metafunc):
         pairs = [(c, name) for c in CASES for name in c.names]
         metafunc.parametrize("case_param", pairs, ids=[f"{c.id}-{n}" for c, n in pairs])
     if "case_invalid" in metafunc.fixturenames:
-        triples = [(c, n, v) for c in CASES for n in c.names for v in INVALID[KIND[n]]]
+        triples = [(c, n, v) for c in CASES for n in c.names for v in INVALID[c.kind(n)]]
         metafunc.parametrize("case_invalid", triples,
                              ids=[f"{c.id}-{n}={v!r}" for c, n, v in triples])

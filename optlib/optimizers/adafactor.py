@@ -14,6 +14,7 @@ from .base import (
     _check_value,
     as_point,
     learning_rate,
+    power,
     small_constant,
 )
 
@@ -118,7 +119,7 @@ class Adafactor(Optimizer):
         g = self.grad(grad_fn, x)
         t = state.t + 1
         axes = (-1,) if x.ndim == 1 else (-2, -1)
-        beta2_hat = 1 - t**c
+        beta2_hat = 1 - power(t, c)
         rho = np.minimum(lr, t**-0.5)
         alpha = np.maximum(delta2, _rms(x, axes)) * rho
         gg = g * g

@@ -63,6 +63,25 @@ def small_constant(name: str = "eps", symbol: str = "δ") -> HyperParam:
                       slider=(1e-10, 1e-1), log=True)
 
 
+def power(base: Any, exponent: Any) -> Array:
+    """``base ** exponent`` elementwise, by one numpy loop over contiguous arrays.
+
+    numpy computes ``a ** b`` for a 0-d array by another routine than for a 1-d array, and
+    the two may differ in the last bit; a batch of settings must give bit for bit the runs
+    of each setting alone, so steps raise to non-integer powers through this function.
+    A Python number takes the dtype of the other operand.
+    """
+    numpy_types = (np.ndarray, np.generic)
+    if not isinstance(base, numpy_types):
+        base = np.asarray(base, dtype=np.result_type(exponent) if isinstance(
+            exponent, numpy_types) else None)
+    if not isinstance(exponent, numpy_types):
+        exponent = np.asarray(exponent, dtype=np.result_type(base))
+    b, e = np.broadcast_arrays(base, exponent)
+    out = np.power(np.ascontiguousarray(b).reshape(-1), np.ascontiguousarray(e).reshape(-1))
+    return out.reshape(b.shape)
+
+
 def as_point(x: Any) -> Array:
     """Return ``x`` as a floating-point array (integers and lists become float64)."""
     x = np.asarray(x)

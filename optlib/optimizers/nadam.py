@@ -14,6 +14,7 @@ from .base import (
     as_point,
     decay,
     learning_rate,
+    power,
     small_constant,
 )
 
@@ -86,8 +87,8 @@ class NAdam(Optimizer):
         lr, beta1, beta2, delta, psi = self.hyper(x, state)
         g = self.grad(grad_fn, x)
         t = state.t + 1
-        mu = beta1 * (1 - 0.5 * 0.96 ** (t * psi))
-        mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
+        mu = beta1 * (1 - 0.5 * power(0.96, t * psi))
+        mu_next = beta1 * (1 - 0.5 * power(0.96, (t + 1) * psi))
         mu_product = state.mu_product * mu
         v = beta1 * state.v + (1 - beta1) * g
         s = beta2 * state.s + (1 - beta2) * g * g

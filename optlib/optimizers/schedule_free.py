@@ -22,6 +22,7 @@ from .base import (
     as_point,
     decay,
     learning_rate,
+    power,
     small_constant,
 )
 
@@ -77,11 +78,11 @@ class _ScheduleFree(Optimizer):
         shapes = [np.shape(v(0) if callable(v) else v) for v in self.settings().values()]
         return np.zeros(np.broadcast_shapes(*shapes), dtype=x0.dtype)
 
-    def _average(self, y: Array, lr: Array, beta1: Array, power: Array, z_old: Array,
+    def _average(self, y: Array, lr: Array, beta1: Array, p: Array, z_old: Array,
                  z: Array, state: NamedTuple) -> tuple[Array, Array, Array]:
         """New y, Σ w and max ε, given the base iterate's old and new values."""
         max_lr = np.maximum(state.max_lr, lr)
-        weight = max_lr**power
+        weight = power(max_lr, p)
         weight_sum = state.weight_sum + weight
         c = np.divide(weight, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0)
         x = (y - (1 - beta1) * z_old) / beta1
@@ -134,10 +135,10 @@ class ScheduleFreeSGD(_ScheduleFree):
     def step(self, x: Array, grad_fn: GradFn, state: ScheduleFreeSGDState
              ) -> tuple[Array, ScheduleFreeSGDState]:
         y = as_point(x)
-        lr, beta1, lam, power = self.hyper(y, state)
+        lr, beta1, lam, p = self.hyper(y, state)
         g = self.grad(grad_fn, y)
         z = state.z - lr * (g + lam * y)
-        y_new, weight_sum, max_lr = self._average(y, lr, beta1, power, state.z, z, state)
+        y_new, weight_sum, max_lr = self._average(y, lr, beta1, p, state.z, z, state)
         return y_new, ScheduleFreeSGDState(z=z, weight_sum=weight_sum, max_lr=max_lr,
                                            t=state.t + 1)
 
@@ -188,12 +189,12 @@ class ScheduleFreeAdamW(_ScheduleFree):
     def step(self, x: Array, grad_fn: GradFn, state: ScheduleFreeAdamWState
              ) -> tuple[Array, ScheduleFreeAdamWState]:
         y = as_point(x)
-        lr, beta1, beta2, delta, lam, power = self.hyper(y, state)
+        lr, beta1, beta2, delta, lam, p = self.hyper(y, state)
         g = self.grad(grad_fn, y)
         t = state.t + 1
         s = beta2 * state.s + (1 - beta2) * g * g
         s_hat = s / (1 - beta2**t)
         z = state.z - lr * (g / (np.sqrt(s_hat) + delta) + lam * y)
-        y_new, weight_sum, max_lr = self._average(y, lr, beta1, power, state.z, z, state)
+        y_new, weight_sum, max_lr = self._average(y, lr, beta1, p, state.z, z, state)
         return y_new, ScheduleFreeAdamWState(z=z, s=s, weight_sum=weight_sum, max_lr=max_lr,
                                              t=t)

@@ -152,11 +152,12 @@ def test_resumed_run_is_bit_identical(case, batched, tmp_path):
     first = case.names[0]
     if batched:
         lo, hi = case.ranges[first]
-        opt = case.make(**{first: np.linspace(lo, hi, 3)[:, None]})
+        opt = case.make(**{first: case.batch(np.linspace(lo, hi, 3))})
     else:
         opt = case.make()
-    whole = optlib.run(opt, ELLIPSE, X0, 50)
-    head = optlib.run(opt, ELLIPSE, X0, 20)
+    x0 = np.resize(X0, case.point)
+    whole = optlib.run(opt, ELLIPSE, x0, 50)
+    head = optlib.run(opt, ELLIPSE, x0, 20)
     path = tmp_path / f"{case.id}.npz"
     optlib.save_state(path, head.state)
     loaded = optlib.load_state(path)

@@ -94,7 +94,7 @@ def test_init_does_not_mutate_or_alias_x0(case):
 def test_callers_hyperparameter_arrays_are_neither_mutated_nor_kept(case_param):
     case, name = case_param
     lo, hi = case.ranges[name]
-    values = np.linspace(lo, hi, 3)[:, None]
+    values = case.batch(np.linspace(lo, hi, 3))
     given_values = values.copy()
     values.setflags(write=False)
     opt = case.make(**{name: values})
@@ -117,10 +117,10 @@ def test_batched_hyperparameter_equals_separate_runs(case_param, data):
     lo, hi = case.ranges[name]
     k = data.draw(st.integers(2, 4), label="K")
     values = data.draw(st.lists(st.floats(lo, hi), min_size=k, max_size=k), label=name)
-    x0 = data.draw(points((k, 2)), label="x0")
+    x0 = data.draw(points((k, *case.point)), label="x0")
     steps = 15
-    batched = optlib.run(case.make(**{name: np.array(values)[:, None]}), ELLIPSE, x0, steps)
-    assert batched.xs.shape == (steps + 1, k, 2)
+    batched = optlib.run(case.make(**{name: case.batch(values)}), ELLIPSE, x0, steps)
+    assert batched.xs.shape == (steps + 1, k, *case.point)
     for i, value in enumerate(values):
         single = optlib.run(case.make(**{name: value}), ELLIPSE, x0[i], steps)
         np.testing.assert_array_equal(batched.xs[:, i], single.xs)
@@ -134,18 +134,22 @@ def test_all_hyperparameters_batched_at_once_and_shared_start(case, data):
     k = data.draw(st.integers(2, 4), label="K")
     settings = {name: data.draw(st.lists(st.floats(*case.ranges[name]), min_size=k, max_size=k),
                                 label=name) for name in case.names}
-    x0 = np.array([-5.0, -2.0])  # one start, broadcast against the (K, 1) settings
-    batched = optlib.run(case.make(**{n: np.array(v)[:, None] for n, v in settings.items()}),
+    # one start, broadcast against the (K, 1) settings ((K, 1, 1) for a matrix)
+    x0 = np.resize([-5.0, -2.0, 1.0], case.point)
+    batched = optlib.run(case.make(**{n: case.batch(v) for n, v in settings.items()}),
                          ELLIPSE, x0, 10)
-    assert batched.xs.shape == (11, k, 2)
+    assert batched.xs.shape == (11, k, *case.point)
     for i in range(k):
         single = optlib.run(case.make(**{n: v[i] for n, v in settings.items()}), ELLIPSE, x0, 10)
         np.testing.assert_array_equal(batched.xs[:, i], single.xs)
 
 
 def test_batched_step_by_step_with_a_1d_batch_of_points(case):
-    # Points of shape (K, d) with scalar hyper-parameters: K independent runs.
+    # Points of shape (K, d) with scalar hyper-parameters: K independent runs
+    # (K matrices (K, m, n) for a matrix optimizer).
     x0 = np.array([[-5.0, -2.0], [1.0, 3.0], [0.5, -0.25]])
+    if case.matrix:
+        x0 = np.stack([x0, x0[::-1] * 0.5, -x0])
     opt = case.make()
     batched = optlib.iterate(opt, ELLIPSE.grad, x0, 8)
     for i in range(3):
@@ -172,7 +176,7 @@ def test_float32_in_float32_out(case, shape):
 
 def test_float32_with_batched_float64_hyperparameters_stays_float32(case_param):
     case, name = case_param
-    values = np.linspace(*case.ranges[name], 3)[:, None]  # float64
+    values = case.batch(np.linspace(*case.ranges[name], 3))  # float64
     traj = optlib.run(case.make(**{name: values}), ELLIPSE, np.float32([-5, -2]), 3)
     assert traj.xs.dtype == np.float32
     for field, value in state_arrays(traj.state).items():
@@ -196,7 +200,8 @@ def test_integer_input_is_promoted_to_float64(case):
 
 # --- validation ----------------------------------------------------------------------------------
 
-GOOD = {"rate": [0.0, 0.5], "decay": [0.0, 0.999], "small": [0.0, 1e-12]}
+GOOD = {"rate": [0.0, 0.5], "decay": [0.0, 0.999], "small": [0.0, 1e-12],
+        "positive_decay": [1e-6, 1.0], "nonpositive": [0.0, -2.0], "at_least_one": [1.0, 3.0]}
 
 
 def test_invalid_values_raise_value_error_naming_parameter_and_value(case_invalid):
