@@ -48,13 +48,23 @@ START_VALUES: dict[str, dict[str, float]] = {
     "AdaDelta": {"lr": 1.0},
     "Adam": {"lr": 0.1},
     "AdamW": {"lr": 0.1},
+    "AMSGrad": {"lr": 0.1},
+    "NAdam": {"lr": 0.1},
+    "RAdam": {"lr": 0.1},
+    "Adamax": {"lr": 0.1},
+    "SignSGD": {"lr": 0.05},
+    "Lion": {"lr": 0.05},
+    "ScheduleFreeSGD": {"lr": 0.1},
+    "ScheduleFreeAdamW": {"lr": 0.1},
 }
 
 #: One colour per method, fixed across the book so a reader learns them.
 COLORS: dict[str, str] = {
     "GD": "#1f77b4", "SGD": "#1f77b4", "Momentum": "#d62728", "Nesterov": "#9467bd",
     "AdaGrad": "#2ca02c", "RMSProp": "#ff7f0e", "AdaDelta": "#8c564b", "Adam": "#e377c2",
-    "AdamW": "#17becf",
+    "AdamW": "#17becf", "AMSGrad": "#7f7f7f", "NAdam": "#bcbd22", "RAdam": "#393b79",
+    "Adamax": "#ad494a", "SignSGD": "#637939", "Lion": "#e6550d", "ScheduleFreeSGD": "#3182bd",
+    "ScheduleFreeAdamW": "#843c39", "Adafactor": "#6b6ecf", "Muon": "#31a354",
 }
 
 #: Names accepted for the methods besides the class names.

@@ -29,8 +29,8 @@ from .signsgd import SignSGD, SignSGDState
 NOTES = (SGD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, AdamW)
 #: Part V, after Adam: the element-wise rules (each coordinate on its own, like the notes').
 AFTER_ADAM = (AMSGrad, NAdam, RAdam, Adamax, SignSGD, Lion, ScheduleFreeSGD, ScheduleFreeAdamW)
-#: What the explorer, the web figures and the tables offer.
-ALL = NOTES
+#: Every element-wise optimizer: what the explorer, the web figures and the tables offer.
+ALL = NOTES + AFTER_ADAM
 #: Optimizers that treat the last two axes of θ as one matrix (batch axes in front); they
 #: are not element-wise, so a 2-D toy point is a 1 × 2 matrix (Muon) or a vector (Adafactor).
 MATRIX = (Adafactor, Muon)

@@ -70,7 +70,7 @@ class Muon(Optimizer):
     values to about one: every direction of the matrix moves by the same amount,
     steepest descent in the spectral norm. κ(m, n) = √max(1, m/n) ("original", the
     default), 0.2·√max(m, n) ("match_rms_adamw", to reuse AdamW's ε) or 1 (any other
-    name is refused). NS₅ is :func:`newton_schulz`. On a 1 × n matrix O ≈ g/‖g‖:
+    name is refused). NS₅ is :func:`~optlib.optimizers.newton_schulz`. On a 1 × n matrix O ≈ g/‖g‖:
     Muon on a vector is normalised gradient descent with momentum.
 
     Mapping: ``torch.optim.Muon(params, lr, weight_decay, momentum, nesterov,

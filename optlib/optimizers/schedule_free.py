@@ -152,14 +152,14 @@ class ScheduleFreeAdamW(_ScheduleFree):
         z_{t+1} &= z_t - \epsilon\,\Bigl(\frac{g(y_t)}{\sqrt{\hat s} + \delta}
         + \lambda y_t\Bigr)
 
-    and x, y as in :class:`ScheduleFreeSGD`. The base method is Adam *without* its
+    and x, y as in :class:`~optlib.ScheduleFreeSGD`. The base method is Adam *without* its
     first moment (β₁ of Adam is 0): the averaging and the interpolation β₁ take the
     place of momentum, so the memory is AdamW's, z and s.
 
     Mapping: ``optax.contrib.schedule_free_adamw(learning_rate, b1=b1, b2=b2, eps=eps,
     weight_decay=wd, weight_lr_power=p)`` is ``ScheduleFreeAdamW(lr=learning_rate,
     beta1=b1, beta2=b2, eps=eps, weight_decay=wd, weight_lr_power=p)``, with optax's
-    defaults; schedules as in :class:`ScheduleFreeSGD`.
+    defaults; schedules as in :class:`~optlib.ScheduleFreeSGD`.
 
     Args:
         lr: the learning rate ε ≥ 0 (number, array or schedule; default 0.0025).

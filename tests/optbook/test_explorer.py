@@ -130,7 +130,7 @@ def test_snapshot_note_without_a_picture():
 
 def test_unknown_names_are_refused():
     with pytest.raises(ValueError, match="unknown method"):
-        explore(methods=["Lion"])
+        explore(methods=["Shampoo"])
     with pytest.raises(ValueError, match="unknown objective"):
         explore(objective="Himmelblau")
 

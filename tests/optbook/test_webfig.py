@@ -125,7 +125,7 @@ def test_diverged_runs_are_cut_and_flagged():
 
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="unknown method"):
-        sweep_figure("Lion")
+        sweep_figure("Shampoo")
     with pytest.raises(ValueError, match="no hyper-parameter"):
         sweep_figure("SGD", sweep={"momentum": [0.5]})
     with pytest.raises(ValueError, match="unknown objective"):

@@ -32,9 +32,14 @@ def test_the_check_above_can_see_matplotlib():
 def test_public_names():
     for name in optlib.__all__:
         assert hasattr(optlib, name), name
-    assert optlib.ALL == (optlib.SGD, optlib.Momentum, optlib.Nesterov, optlib.AdaGrad,
-                          optlib.RMSProp, optlib.AdaDelta, optlib.Adam, optlib.AdamW)
-    for cls in optlib.ALL:
+    assert optlib.NOTES == (optlib.SGD, optlib.Momentum, optlib.Nesterov, optlib.AdaGrad,
+                            optlib.RMSProp, optlib.AdaDelta, optlib.Adam, optlib.AdamW)
+    assert optlib.AFTER_ADAM == (optlib.AMSGrad, optlib.NAdam, optlib.RAdam, optlib.Adamax,
+                                 optlib.SignSGD, optlib.Lion, optlib.ScheduleFreeSGD,
+                                 optlib.ScheduleFreeAdamW)
+    assert optlib.ALL == optlib.NOTES + optlib.AFTER_ADAM
+    assert optlib.MATRIX == (optlib.Adafactor, optlib.Muon)
+    for cls in optlib.ALL + optlib.MATRIX:
         assert cls.rule, cls.__name__
         assert cls.__doc__ and "math::" in cls.__doc__, cls.__name__
 
