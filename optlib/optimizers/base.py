@@ -197,6 +197,16 @@ class Optimizer:
     def step(self, x: Any, grad_fn: GradFn, state: Any) -> tuple[Array, Any]:  # pragma: no cover
         raise NotImplementedError
 
+    def state_floats(self, shape: tuple[int, ...]) -> int:
+        """How many numbers the state keeps for one parameter of this shape, besides θ and t.
+
+        Read off the state that ``init`` builds, so it counts what the code stores: 2·n for
+        Adam, m + n for Adafactor on an m × n matrix, one number more for NAdam's product of
+        momentum coefficients. In float32 the memory is four bytes per number.
+        """
+        state = self.init(np.zeros(shape))
+        return int(sum(np.size(value) for value in state if isinstance(value, np.ndarray)))
+
     def settings(self) -> dict[str, Any]:
         """The hyper-parameters as a dict (arrays and schedules as given)."""
         return {s.name: getattr(self, s.name) for s in self.hyperparams}
