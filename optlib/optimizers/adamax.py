@@ -10,7 +10,7 @@ from .base import Array, GradFn, Optimizer, as_point, decay, learning_rate, smal
 
 
 class AdamaxState(NamedTuple):
-    """``v``: first moment; ``u``: the decayed maximum of |g|; ``t``: steps taken."""
+    """``v``: first moment; ``u``: the decayed maximum of ``|g|``; ``t``: steps taken."""
 
     v: Array
     u: Array
@@ -27,10 +27,10 @@ class Adamax(Optimizer):
         \theta &\leftarrow \theta - \frac{\epsilon}{1-\beta_1^t}\, \frac{v}{u}
 
     Adam's s is an average of g² and √s a root mean square; letting the power 2 grow
-    to p → ∞ turns (β₂ᵖ-weighted) averages of |g|ᵖ into a decayed maximum, u. It
+    to p → ∞ turns (β₂ᵖ-weighted) averages of :math:`|g|^p` into a decayed maximum, u. It
     needs no bias correction (a maximum is not pulled towards its zero start), and a
     single large gradient sets the step scale until β₂ᵗ lets it go. As in PyTorch, δ
-    is added to |g| inside the maximum, not to the denominator.
+    is added to :math:`|g|` inside the maximum, not to the denominator.
 
     Mapping: ``torch.optim.Adamax(params, lr, betas=(b1, b2), eps)`` is
     ``Adamax(lr=lr, beta1=b1, beta2=b2, eps=eps)``, same defaults (lr 2e-3); weight

@@ -22,7 +22,7 @@ class SignSGD(Optimizer):
         \theta \leftarrow \theta - \epsilon\, \operatorname{sign}(g)
 
     Every coordinate moves by ε, whatever the size of its gradient. It is the limit of
-    :class:`~optlib.Adam` with β₁ = β₂ = 0 and δ = 0: then v̂ = g and √ŝ = |g|, so
+    :class:`~optlib.Adam` with β₁ = β₂ = 0 and δ = 0: then v̂ = g and :math:`\sqrt{\hat s} = |g|`, so
     Adam's step ε v̂/√ŝ is ε·sign(g) (where g ≠ 0; sign(0) = 0 here, 0/0 for Adam).
     It is steepest descent in the max-norm: of all steps with every coordinate at most
     ε, it is the one that lowers a linear model of f the most.
