@@ -198,19 +198,24 @@ def numerical_hessian(objective: Objective, x: Any, h: float = 1e-5) -> Array:
     return (H + np.swapaxes(H, -1, -2)) / 2
 
 
-def with_noisy_gradient(objective: Objective, sigma: float, seed: int | None = 0) -> Objective:
+def with_noisy_gradient(objective: Objective, sigma: Any, seed: int | None = 0) -> Objective:
     """The same function, whose gradient oracle returns ``∇f(x) + σ·ξ`` with ``ξ ~ N(0, I)``.
 
     A stand-in for a minibatch gradient: unbiased, with variance ``σ²`` per coordinate, drawn
-    afresh at every call from a generator seeded with ``seed``. Values stay exact.
+    afresh at every call from a generator seeded with ``seed``. Values stay exact. ``sigma``
+    may be an array that broadcasts against the batch axes of ``x`` (e.g. shape ``(K, 1)``
+    for K noise levels in one batched run).
     """
-    if not np.isfinite(sigma) or sigma < 0:
+    s = np.asarray(sigma, dtype=np.float64)
+    if not np.all(np.isfinite(s)) or np.any(s < 0):
         raise ValueError(f"sigma must be a finite non-negative number, got {sigma!r}")
     rng = np.random.default_rng(seed)
 
     def grad(x: Array) -> Array:
         g = objective.grad(x)
-        return g + sigma * rng.standard_normal(np.shape(g))
+        return g + s * rng.standard_normal(np.shape(g))
 
-    return replace(objective, grad=grad, name=f"{objective.name} (noisy gradients, σ={sigma:g})",
-                   info={**objective.info, "gradient_noise": float(sigma)})
+    label = f"{float(s):g}" if s.ndim == 0 else "per run"
+    return replace(objective, grad=grad, name=f"{objective.name} (noisy gradients, σ={label})",
+                   info={**objective.info,
+                         "gradient_noise": float(s) if s.ndim == 0 else s.copy()})

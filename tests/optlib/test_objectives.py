@@ -179,3 +179,16 @@ def test_noisy_gradient_is_reproducible_from_its_seed():
 def test_noisy_gradient_rejects_a_bad_sigma(sigma):
     with pytest.raises(ValueError, match="sigma must be"):
         optlib.with_noisy_gradient(optlib.ellipse(), sigma)
+
+
+def test_noisy_gradient_takes_one_sigma_per_run():
+    # σ of shape (3, 1) broadcasts against x of shape (3, n, 2): one noise level per row
+    f = optlib.ellipse()
+    sigma = np.array([[0.0], [0.5], [2.0]])
+    noisy = optlib.with_noisy_gradient(f, sigma[:, :, None], seed=1)
+    x = np.broadcast_to([1.0, -2.0], (3, 20000, 2))
+    g = noisy.grad(x)
+    np.testing.assert_array_equal(g[0], f.grad(x[0]))
+    np.testing.assert_allclose(g[1:].std(axis=1), [[0.5, 0.5], [2.0, 2.0]], rtol=0.02)
+    with pytest.raises(ValueError, match="sigma must be"):
+        optlib.with_noisy_gradient(f, np.array([0.5, -1.0]))
