@@ -10,7 +10,7 @@ The book's own machinery (questions, figures, widgets) is the separate package `
 True
 """
 
-from . import conventions, schedules, theory, transforms
+from . import bounds, conventions, convex, schedules, theory, transforms
 from .data import RegressionData, TrainHistory, make_regression, minibatch_grad, squared_loss, train
 from .objectives import (
     Objective,
@@ -30,6 +30,7 @@ from .optimizers import (
     MATRIX,
     NOTES,
     SGD,
+    AcceleratedGradient,
     AdaDelta,
     Adafactor,
     AdaGrad,
@@ -37,12 +38,14 @@ from .optimizers import (
     Adamax,
     AdamW,
     AMSGrad,
+    ArmijoGD,
     HyperParam,
     Lion,
     Momentum,
     Muon,
     NAdam,
     Nesterov,
+    Newton,
     Optimizer,
     RAdam,
     RMSProp,
@@ -65,13 +68,13 @@ from .run import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "AFTER_ADAM", "ALL", "MATRIX", "NOTES", "SGD", "AdaDelta", "AdaGrad", "Adafactor", "Adam",
-    "Adamax", "AdamW", "AMSGrad", "HyperParam", "Lion", "Momentum", "Muon", "NAdam", "Nesterov",
-    "RAdam", "ScheduleFreeAdamW", "ScheduleFreeSGD", "SignSGD",
-    "Objective", "Optimizer", "RMSProp", "RegressionData", "TrainHistory", "Trajectory",
-    "beale", "conventions", "ellipse", "first_above", "first_below", "iterate", "load_state",
-    "make_regression", "minibatch_grad", "numerical_gradient", "numerical_hessian", "quadratic",
-    "rosenbrock", "rotated_ellipse", "run", "saddle", "save_state", "schedules",
-    "settled_below", "squared_loss", "theory", "trailing_mean", "train", "transforms",
-    "with_noisy_gradient",
+    "AFTER_ADAM", "ALL", "AMSGrad", "AcceleratedGradient", "AdaDelta", "AdaGrad", "Adafactor",
+    "Adam", "AdamW", "Adamax", "ArmijoGD", "HyperParam", "Lion", "MATRIX", "Momentum", "Muon",
+    "NAdam", "NOTES", "Nesterov", "Newton", "Objective", "Optimizer", "RAdam", "RMSProp",
+    "RegressionData", "SGD", "ScheduleFreeAdamW", "ScheduleFreeSGD", "SignSGD", "TrainHistory",
+    "Trajectory", "beale", "bounds", "conventions", "convex", "ellipse", "first_above",
+    "first_below", "iterate", "load_state", "make_regression", "minibatch_grad",
+    "numerical_gradient", "numerical_hessian", "quadratic", "rosenbrock", "rotated_ellipse",
+    "run", "saddle", "save_state", "schedules", "settled_below", "squared_loss", "theory",
+    "trailing_mean", "train", "transforms", "with_noisy_gradient",
 ]

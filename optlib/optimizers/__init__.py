@@ -1,5 +1,6 @@
 """One module per algorithm, each in the form of the source notes or of its framework."""
 
+from .accelerated import AcceleratedGradient, convex_momentum
 from .adadelta import AdaDelta, AdaDeltaState
 from .adafactor import Adafactor, AdafactorState, AdafactorVectorState
 from .adagrad import AdaGrad, AdaGradState
@@ -8,11 +9,13 @@ from .adamax import Adamax, AdamaxState
 from .adamw import AdamW, AdamWState
 from .amsgrad import AMSGrad, AMSGradState
 from .base import HyperParam, Optimizer
+from .linesearch import ArmijoGD, ArmijoState, backtracking
 from .lion import Lion, LionState
 from .momentum import Momentum, MomentumState
 from .muon import Muon, MuonState, newton_schulz
 from .nadam import NAdam, NAdamState
 from .nesterov import Nesterov, NesterovState
+from .newton import Newton, NewtonState, newton_direction
 from .radam import RAdam, RAdamState
 from .rmsprop import RMSProp, RMSPropState
 from .schedule_free import (
@@ -37,7 +40,11 @@ MATRIX = (Adafactor, Muon)
 STATE_TYPES = (SGDState, MomentumState, NesterovState, AdaGradState, RMSPropState,
                AdaDeltaState, AdamState, AdamWState, AMSGradState, NAdamState, RAdamState,
                AdamaxState, SignSGDState, LionState, ScheduleFreeSGDState,
-               ScheduleFreeAdamWState, AdafactorState, AdafactorVectorState, MuonState)
+               ScheduleFreeAdamWState, AdafactorState, AdafactorVectorState, MuonState,
+               ArmijoState, NewtonState)
+
+#: The methods of chapter 12 (convex theory): not in ALL, which the explorer and tables offer.
+CONVEX = (AcceleratedGradient, ArmijoGD, Newton)
 
 __all__ = ["AFTER_ADAM", "ALL", "MATRIX", "NOTES", "STATE_TYPES", "SGD", "Momentum", "Nesterov",
            "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "AMSGrad", "NAdam", "RAdam",
@@ -46,4 +53,6 @@ __all__ = ["AFTER_ADAM", "ALL", "MATRIX", "NOTES", "STATE_TYPES", "SGD", "Moment
            "NesterovState", "AdaGradState", "RMSPropState", "AdaDeltaState", "AdamState",
            "AdamWState", "AMSGradState", "NAdamState", "RAdamState", "AdamaxState",
            "SignSGDState", "LionState", "ScheduleFreeSGDState", "ScheduleFreeAdamWState",
-           "AdafactorState", "AdafactorVectorState", "MuonState"]
+           "AdafactorState", "AdafactorVectorState", "MuonState",
+           "AcceleratedGradient", "ArmijoGD", "ArmijoState", "CONVEX", "Newton",
+           "NewtonState", "backtracking", "convex_momentum", "newton_direction"]
