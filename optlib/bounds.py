@@ -43,7 +43,11 @@ def gd_convex(t: Any, L: float, r0sq: float) -> Array:
 
 
 def accelerated_convex(t: Any, L: float, r0sq: float) -> Array:
-    """2L‖θ₀ − θ*‖²/(t + 1)²: Nesterov's method with ε = 1/L and α_t = (t − 1)/(t + 2)."""
+    """2L‖θ₀ − θ*‖²/(t + 1)²: Nesterov's method, ε = 1/L, α_t = (t − 1)/(t + 2), for t ≥ 1.
+
+    The potential τ_t²(f(θ_t) − f*) + (L/2)‖θ_{t−1} + τ_t(θ_t − θ_{t−1}) − θ*‖², with
+    τ_t = (t + 1)/2, never increases and starts below (L/2)‖θ₀ − θ*‖².
+    """
     _positive(L=L, r0sq=r0sq)
     return 2 * L * r0sq / (_steps(t) + 1) ** 2
 
