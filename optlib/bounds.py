@@ -113,6 +113,27 @@ def _fit(x: Array, logs: Array) -> Array:
     return (x * (logs - logs.mean(axis=0))).sum(axis=0) / (x * x).sum()
 
 
+def fit_window(values: Any, upper: float, lower: float) -> tuple[int, int]:
+    """The steps (t_lo, t_hi) over which a decaying 1-D curve is fitted.
+
+    t_lo: the first step from which ``values`` stays below ``upper``; t_hi: the last step
+    before it first falls below ``lower`` (the end if it never does). Keeps a fit away
+    from the start-up and from the floor of rounding errors.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.ndim != 1:
+        raise ValueError(f"values must be one curve (1-D), got shape {v.shape}")
+    if not 0 < lower < upper:
+        raise ValueError(f"need 0 < lower < upper, got lower={lower!r}, upper={upper!r}")
+    above = np.nonzero(~(v < upper))[0]
+    t_lo = 0 if above.size == 0 else int(above[-1]) + 1
+    below = np.nonzero(v < lower)[0]
+    t_hi = v.size - 1 if below.size == 0 else int(below[0]) - 1
+    if t_hi - t_lo < 2:
+        raise ValueError(f"the curve spends fewer than 3 steps between {lower:g} and {upper:g}")
+    return t_lo, t_hi
+
+
 def loglog_slope(values: Any, t_lo: int, t_hi: int) -> Array:
     """The exponent p of a power law ``values[t] ≈ C·t^p``, fitted for t_lo ≤ t ≤ t_hi.
 

@@ -159,6 +159,10 @@ def test_worst_function_minimum_and_lower_bound():
     np.testing.assert_allclose(f.minimum, 1 - np.arange(1, d + 1) / (d + 1))
     assert f.min_value == pytest.approx(2.0 / 8 * (-1 + 1 / (d + 1)))
     assert np.linalg.eigvalsh(f.hessian).max() <= 2.0
+    x = np.random.default_rng(7).standard_normal((3, d))
+    np.testing.assert_allclose(f.grad(x), x @ f.hessian - np.eye(d)[0] * 2.0 / 4, atol=1e-12)
+    np.testing.assert_allclose(f(x), 0.5 * np.einsum("ki,ij,kj->k", x, f.hessian, x) - x[:, 0] / 2)
+    assert np.linalg.norm(f.grad(f.minimum)) < 1e-12
     r0sq = float(f.minimum @ f.minimum)
     steps = (d - 1) // 2
     floor = bounds.worst_function_floor(np.arange(steps + 1), d, 2.0)
@@ -247,6 +251,16 @@ def test_fitted_slopes_recover_known_exponents():
         bounds.loglog_slope(power, 0, 10)
     with pytest.raises(ValueError):
         bounds.semilog_rate(t, 5, 5000)
+
+
+def test_fit_window():
+    v = np.array([5.0, 0.5, 2.0, 0.9, 0.1, 0.01, 1e-3, 1e-9, 0.0])
+    assert bounds.fit_window(v, 1.0, 1e-4) == (3, 6)
+    assert bounds.fit_window(np.geomspace(1, 1e-3, 10), 10.0, 1e-6) == (0, 9)
+    with pytest.raises(ValueError, match="fewer"):
+        bounds.fit_window(v, 1.0, 0.5)
+    with pytest.raises(ValueError, match="lower"):
+        bounds.fit_window(v, 1.0, 2.0)
 
 
 # --- accelerated gradient ------------------------------------------------------------------
