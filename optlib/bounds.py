@@ -3,14 +3,13 @@ r"""The guarantees of convex optimization as functions of the step t, and slopes
 Notation: f is L-smooth (λmax(∇²f) ≤ L) and, where stated, μ-strongly convex; κ = L/μ;
 ``r0sq`` = ‖θ₀ − θ*‖²; ``gap0`` = f(θ₀) − f*. Every function broadcasts over ``t``.
 
-=====================================  ===============================================
-gradient descent, ε = 1/L, convex       f(θ_t) − f* ≤ L‖θ₀ − θ*‖²/(2t)
-accelerated gradient, convex            f(θ_t) − f* ≤ 2L‖θ₀ − θ*‖²/(t + 1)²
-gradient descent, strongly convex / PL  f(θ_t) − f* ≤ (1 − μ/L)^t (f(θ₀) − f*)
-accelerated, strongly convex            f(θ_t) − f* ≤ (1 − √(μ/L))^t (f(θ₀) − f* + μ‖θ₀ − θ*‖²/2)
-lower bound, convex (d ≥ 2t + 1)       f(θ_t) − f* ≥ 3L‖θ₀ − θ*‖²/(32(t + 1)²) on some f
-lower bound, strongly convex            ‖θ_t − θ*‖ ≥ ((√κ − 1)/(√κ + 1))^t ‖θ₀ − θ*‖
-=====================================  ===============================================
+* gradient descent, ε = 1/L, convex: f(θ_t) − f* ≤ L‖θ₀ − θ*‖²/(2t);
+* accelerated gradient, convex: f(θ_t) − f* ≤ 2L‖θ₀ − θ*‖²/(t + 1)²;
+* gradient descent, strongly convex or PL: f(θ_t) − f* ≤ (1 − μ/L)^t (f(θ₀) − f*);
+* accelerated, strongly convex: f(θ_t) − f* ≤ (1 − √(μ/L))^t (f(θ₀) − f* + μ‖θ₀ − θ*‖²/2);
+* lower bound, convex (on some f of dimension d ≥ 2t + 1):
+  f(θ_t) − f* ≥ 3L‖θ₀ − θ*‖²/(32(t + 1)²);
+* lower bound, strongly convex: ‖θ_t − θ*‖ ≥ ((√κ − 1)/(√κ + 1))^t ‖θ₀ − θ*‖.
 """
 
 from __future__ import annotations
