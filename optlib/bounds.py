@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .optimizers.base import Array
+from .run import first_below, settled_below
 
 
 def _positive(**values: Any) -> None:
@@ -124,11 +125,10 @@ def fit_window(values: Any, upper: float, lower: float) -> tuple[int, int]:
         raise ValueError(f"values must be one curve (1-D), got shape {v.shape}")
     if not 0 < lower < upper:
         raise ValueError(f"need 0 < lower < upper, got lower={lower!r}, upper={upper!r}")
-    above = np.nonzero(~(v < upper))[0]
-    t_lo = 0 if above.size == 0 else int(above[-1]) + 1
-    below = np.nonzero(v < lower)[0]
-    t_hi = v.size - 1 if below.size == 0 else int(below[0]) - 1
-    if t_hi - t_lo < 2:
+    t_lo = settled_below(np.where(v < upper, v, np.inf), upper)    # strictly below upper
+    reached = first_below(np.where(v < lower, -np.inf, v), lower)   # strictly below lower
+    t_hi = v.size - 1 if reached < 0 else reached - 1
+    if t_lo < 0 or t_hi - t_lo < 2:
         raise ValueError(f"the curve spends fewer than 3 steps between {lower:g} and {upper:g}")
     return t_lo, t_hi
 

@@ -284,16 +284,3 @@ def worst_function(d: int, L: float = 1.0) -> Objective:
                      min_value=L / 8 * (-1 + 1 / (d + 1)), hessian=H, dim=d,
                      info={"hessian": lambda x: np.broadcast_to(H, (*np.shape(x)[:-1], d, d)),
                            "smoothness": L, "strong_convexity": 0.0})
-
-
-def running_average(xs: Any) -> Array:
-    r"""The averaged iterates :math:`\bar\theta_t = \frac{1}{t+1}\sum_{s \le t} \theta_s`.
-
-    Along axis 0 of ``xs`` (shape ``(steps + 1, ..., d)``, as in ``Trajectory.xs``): the
-    Polyak–Ruppert average whose loss the convex SGD bound speaks about.
-    """
-    xs = as_point(xs)
-    if xs.ndim == 0:
-        raise ValueError("xs must have a step axis (axis 0)")
-    count = np.arange(1, xs.shape[0] + 1).reshape((-1,) + (1,) * (xs.ndim - 1))
-    return np.cumsum(xs, axis=0) / count

@@ -179,14 +179,6 @@ def test_worst_function_minimum_and_lower_bound():
         convex.worst_function(1)
 
 
-def test_running_average():
-    xs = np.arange(12.0).reshape(4, 3)
-    np.testing.assert_allclose(convex.running_average(xs)[-1], xs.mean(axis=0))
-    np.testing.assert_allclose(convex.running_average(xs)[1], xs[:2].mean(axis=0))
-    with pytest.raises(ValueError):
-        convex.running_average(3.0)
-
-
 # --- the descent lemma and the rates -------------------------------------------------------
 
 
