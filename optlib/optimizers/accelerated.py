@@ -32,7 +32,7 @@ class AcceleratedGradient(Nesterov):
     Args:
         lr: the learning rate ε ≥ 0 (number, array or schedule).
         momentum: α in [0, 1): a number, an array, or a schedule ``t -> α_t``
-            (default :func:`convex_momentum`).
+            (default :func:`~optlib.optimizers.convex_momentum`).
     """
 
     hyperparams = (learning_rate(),

@@ -9,8 +9,6 @@ import numpy as np
 
 from .base import Array, GradFn, Optimizer, as_point, learning_rate
 
-ValueFn = Callable[[Array], Array]
-
 
 def _check_fraction(name: str, value: float, low: float, high: float) -> float:
     if not np.isscalar(value) or not np.isfinite(value) or not low < value < high:
@@ -18,8 +16,8 @@ def _check_fraction(name: str, value: float, low: float, high: float) -> float:
     return float(value)
 
 
-def backtracking(value: ValueFn, x: Array, g: Array, direction: Array, lr: Any = 1.0,
-                 shrink: float = 0.5, c: float = 1e-4, max_halvings: int = 60
+def backtracking(value: Callable[[Array], Array], x: Array, g: Array, direction: Array,
+                 lr: Any = 1.0, shrink: float = 0.5, c: float = 1e-4, max_halvings: int = 60
                  ) -> tuple[Array, Array]:
     r"""The Armijo step size along ``direction``, for every point of a batch.
 
@@ -86,8 +84,8 @@ class ArmijoGD(Optimizer):
     hyperparams = (learning_rate(),)
     rule = "ε_t = ε βᵏ with f(θ − ε_t g) ≤ f(θ) − c ε_t ‖g‖² ;  θ ← θ − ε_t g"
 
-    def __init__(self, value: ValueFn, lr: Any = 1.0, shrink: float = 0.5, c: float = 1e-4
-                 ) -> None:
+    def __init__(self, value: Callable[[Array], Array], lr: Any = 1.0, shrink: float = 0.5,
+                 c: float = 1e-4) -> None:
         if not callable(value):
             raise TypeError(f"ArmijoGD: value must be the function f, got {value!r}")
         super().__init__(lr=lr)

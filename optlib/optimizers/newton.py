@@ -8,9 +8,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .base import Array, GradFn, Optimizer, as_point, learning_rate
-from .linesearch import ValueFn, _check_fraction, backtracking
-
-HessFn = Callable[[Array], Array]
+from .linesearch import _check_fraction, backtracking
 
 
 def newton_direction(hessian: Array, g: Array) -> Array:
@@ -49,8 +47,9 @@ class Newton(Optimizer):
     hyperparams = (learning_rate(),)
     rule = "θ ← θ − ε (∇²f)⁻¹ ∇f   (damped: ε by backtracking)"
 
-    def __init__(self, hessian: HessFn | Any, lr: Any = 1.0, value: ValueFn | None = None,
-                 shrink: float = 0.5, c: float = 1e-4) -> None:
+    def __init__(self, hessian: Callable[[Array], Array] | Any, lr: Any = 1.0,
+                 value: Callable[[Array], Array] | None = None, shrink: float = 0.5,
+                 c: float = 1e-4) -> None:
         super().__init__(lr=lr)
         if not callable(hessian):
             H = np.asarray(hessian, dtype=np.float64)
@@ -84,7 +83,7 @@ class Newton(Optimizer):
         return f"{super().__repr__()[:-1]}, damping={damped})"
 
 
-def _constant(H: Array) -> HessFn:
+def _constant(H: Array) -> Callable[[Array], Array]:
     def hessian(x: Array) -> Array:
         return np.broadcast_to(H, (*np.shape(x)[:-1], *H.shape))
 
