@@ -10,8 +10,17 @@ The book's own machinery (questions, figures, widgets) is the separate package `
 True
 """
 
-from . import bounds, conventions, convex, schedules, theory, transforms
-from .data import RegressionData, TrainHistory, make_regression, minibatch_grad, squared_loss, train
+from . import bounds, conventions, convex, datasets, hessian, nn, schedules, theory, transforms
+from .data import (
+    Dataset,
+    RegressionData,
+    TrainHistory,
+    make_regression,
+    minibatch_grad,
+    squared_loss,
+    train,
+)
+from .groups import Partition
 from .objectives import (
     Objective,
     beale,
@@ -69,12 +78,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AFTER_ADAM", "ALL", "AMSGrad", "AcceleratedGradient", "AdaDelta", "AdaGrad", "Adafactor",
-    "Adam", "AdamW", "Adamax", "ArmijoGD", "HyperParam", "Lion", "MATRIX", "Momentum", "Muon",
-    "NAdam", "NOTES", "Nesterov", "Newton", "Objective", "Optimizer", "RAdam", "RMSProp",
-    "RegressionData", "SGD", "ScheduleFreeAdamW", "ScheduleFreeSGD", "SignSGD", "TrainHistory",
-    "Trajectory", "beale", "bounds", "conventions", "convex", "ellipse", "first_above",
-    "first_below", "iterate", "load_state", "make_regression", "minibatch_grad",
-    "numerical_gradient", "numerical_hessian", "quadratic", "rosenbrock", "rotated_ellipse",
-    "run", "saddle", "save_state", "schedules", "settled_below", "squared_loss", "theory",
-    "trailing_mean", "train", "transforms", "with_noisy_gradient",
+    "Adam", "AdamW", "Adamax", "ArmijoGD", "Dataset", "HyperParam", "Lion", "MATRIX",
+    "Momentum", "Muon", "NAdam", "NOTES", "Nesterov", "Newton", "Objective", "Optimizer",
+    "Partition", "RAdam", "RMSProp", "RegressionData", "SGD", "ScheduleFreeAdamW",
+    "ScheduleFreeSGD", "SignSGD", "TrainHistory", "Trajectory", "beale", "bounds",
+    "conventions", "convex", "datasets", "ellipse", "first_above", "first_below", "hessian",
+    "iterate", "load_state", "make_regression", "minibatch_grad", "nn", "numerical_gradient",
+    "numerical_hessian", "quadratic", "rosenbrock", "rotated_ellipse", "run", "saddle",
+    "save_state", "schedules", "settled_below", "squared_loss", "theory", "trailing_mean",
+    "train", "transforms", "with_noisy_gradient",
 ]

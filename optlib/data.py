@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -25,6 +25,21 @@ class RegressionData:
     @property
     def n(self) -> int:
         return self.X.shape[0]
+
+    @property
+    def dim(self) -> int:
+        return self.X.shape[1]
+
+    def loss(self, rows: Any = None) -> Objective:
+        """The mean squared loss over ``rows`` (all rows by default), for :func:`train`.
+
+        Unlike :func:`squared_loss` it does not solve for the minimiser, so it is cheap
+        enough to build for every minibatch.
+        """
+        X = self.X if rows is None else self.X[rows]
+        y = self.y if rows is None else self.y[rows]
+        value, grad = _loss_functions(X, y)
+        return Objective(value, grad, name="mean squared loss", dim=self.dim)
 
 
 def make_regression(n: int = 1000, d: int = 2, noise: float = 0.1, seed: int = 0,
@@ -50,7 +65,17 @@ def make_regression(n: int = 1000, d: int = 2, noise: float = 0.1, seed: int = 0
 def _loss_functions(X: Array, y: Array) -> tuple[Callable[[Array], Array],
                                                  Callable[[Array], Array]]:
     """The value and gradient of the mean squared loss over the rows ``X``, ``y``."""
-    m = X.shape[0]
+    m = X.shape[-2]
+    if X.ndim > 2:  # one row set per run (per-seed minibatches of train)
+        def value(w: Array) -> Array:
+            residual = (X @ w[..., None])[..., 0] - y
+            return 0.5 * np.mean(residual**2, axis=-1)
+
+        def grad(w: Array) -> Array:
+            residual = (X @ w[..., None])[..., 0] - y
+            return (residual[..., None, :] @ X)[..., 0, :] / m
+
+        return value, grad
 
     def value(w: Array) -> Array:
         residual = w @ X.T - y
@@ -103,13 +128,17 @@ class TrainHistory:
     """Losses of a training run.
 
     Attributes:
-        step_loss: full-data loss after every step, shape ``(steps + 1, ...)``.
+        step_loss: full-data loss after every ``record_every``-th step (and at the start),
+            shape ``(steps // record_every + 1, ...)``; after every step by default.
         epoch_loss: full-data loss after every epoch, shape ``(epochs + 1, ...)``.
         epoch_time: wall-clock seconds spent in the training steps (drawing the batch, its
             gradient and ``opt.step``) up to the end of each epoch, ``(epochs + 1,)``; the
-            full-data loss that is recorded after every step is not timed.
+            full-data loss and the metrics that are recorded are not timed.
         w: the final weights.
         steps_per_epoch: number of minibatches per epoch.
+        record_every: the spacing, in steps, of ``step_loss``.
+        metrics: for every function passed to :func:`train` as ``metrics``, its values at the
+            start and after every epoch, shape ``(epochs + 1, ...)``.
     """
 
     step_loss: Array
@@ -117,39 +146,103 @@ class TrainHistory:
     epoch_time: Array
     w: Array
     steps_per_epoch: int
+    record_every: int = 1
+    metrics: dict[str, Array] = field(default_factory=dict)
+
+    @property
+    def recorded_steps(self) -> Array:
+        """The step number of every entry of ``step_loss``."""
+        return np.arange(self.step_loss.shape[0]) * self.record_every
 
 
-def train(opt: Optimizer, data: RegressionData, w0: Any = None, epochs: int = 10,
-          batch_size: int = 10, seed: int = 0) -> TrainHistory:
-    """Minibatch training of linear regression: each epoch shuffles the rows once
-    and walks through them in batches of ``batch_size`` (the last partial batch is
-    dropped). ``w0`` defaults to zeros; it may carry batch axes like ``run``'s ``x0``.
-    The recorded wall time counts the training steps only, not the loss bookkeeping.
+class Dataset(Protocol):
+    """What :func:`train` needs of a data set: ``n`` rows and the loss over any of them.
+
+    ``loss(rows)`` returns the :class:`~optlib.Objective` over the rows ``rows`` (an integer
+    array, possibly with leading axes that broadcast against the weights' batch axes), or
+    over all rows for ``rows=None``. :class:`RegressionData` and
+    :class:`optlib.nn.Classification` are data sets.
+    """
+
+    @property
+    def n(self) -> int: ...
+
+    def loss(self, rows: Any = None) -> Objective: ...
+
+
+def _seeds(seed: Any) -> tuple[int, ...] | None:
+    """None for one integer seed, else the tuple of per-run seeds."""
+    if isinstance(seed, (int, np.integer)):
+        return None
+    seeds = tuple(seed)
+    if not seeds or not all(isinstance(s, (int, np.integer)) for s in seeds):
+        raise ValueError(f"seed must be an integer or a non-empty sequence of integers, "
+                         f"got {seed!r}")
+    return seeds
+
+
+def train(opt: Optimizer, data: Dataset, w0: Any = None, epochs: int = 10,
+          batch_size: int = 10, seed: int | Sequence[int] = 0, record_every: int = 1,
+          metrics: Mapping[str, Callable[[Array], Array]] | None = None) -> TrainHistory:
+    """Minibatch training: each epoch shuffles the rows once and walks through them in
+    batches of ``batch_size`` (the last partial batch is dropped), calling ``opt.step`` on
+    the gradient of ``data.loss(rows)`` for each batch.
+
+    ``w0`` defaults to zeros (of size ``data.dim``); it may carry batch axes like ``run``'s
+    ``x0``, and it is broadcast against the optimizer's array hyper-parameters. ``seed``
+    sets the data order. A sequence of S seeds gives every slice ``w[s]`` along the first
+    batch axis (which must have length S) its own order: S seeds of a sweep in one call.
+    ``record_every`` thins the full-data loss ``step_loss`` (it costs a pass over all rows);
+    ``metrics`` are functions of the weights evaluated after every epoch (test accuracy, …).
+    The recorded wall time counts the training steps only, not the loss and metrics
+    bookkeeping.
     """
     _check_batch(batch_size, data.n)
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
-    rng = np.random.default_rng(seed)
-    full = squared_loss(data)
-    w = as_point(np.zeros(data.X.shape[1]) if w0 is None else w0)
+    if not isinstance(record_every, (int, np.integer)) or record_every < 1:
+        raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
+    seeds = _seeds(seed)
+    metrics = dict(metrics or {})
+    full = data.loss()
+    if w0 is None:
+        dim = getattr(data, "dim", None)
+        if dim is None:
+            raise ValueError("w0 is required: the data set does not say its dimension")
+        w0 = np.zeros(dim)
+    w = as_point(w0)
     w = np.broadcast_to(w, opt.batch_shape(w)).copy()
+    if seeds is not None and (w.ndim < 2 or w.shape[0] != len(seeds)):
+        raise ValueError(f"{len(seeds)} seeds need weights with a first batch axis of length "
+                         f"{len(seeds)}, got weights of shape {w.shape}")
+    rngs = [np.random.default_rng(s) for s in (seeds or (seed,))]
     state = opt.init(w)
     per_epoch = data.n // batch_size
+    row_shape = (len(seeds),) + (1,) * (w.ndim - 2) if seeds is not None else ()
     step_loss, epoch_loss, epoch_time = [full.value(w)], [full.value(w)], [0.0]
+    tracked = {name: [fn(w)] for name, fn in metrics.items()}
     elapsed = 0.0
+    t = 0
     with np.errstate(all="ignore"):
         for _ in range(epochs):
             start = time.perf_counter()
-            order = rng.permutation(data.n)
+            order = np.stack([rng.permutation(data.n) for rng in rngs])
             elapsed += time.perf_counter() - start
             for b in range(per_epoch):
                 start = time.perf_counter()
-                rows = order[b * batch_size:(b + 1) * batch_size]
-                _, batch_grad = _loss_functions(data.X[rows], data.y[rows])
-                w, state = opt.step(w, batch_grad, state)
+                rows = order[:, b * batch_size:(b + 1) * batch_size].reshape(
+                    *row_shape, batch_size)
+                w, state = opt.step(w, data.loss(rows).grad, state)
                 elapsed += time.perf_counter() - start
-                step_loss.append(full.value(w))          # bookkeeping: not timed
-            epoch_loss.append(full.value(w))
+                t += 1
+                if t % record_every == 0:
+                    step_loss.append(full.value(w))          # bookkeeping: not timed
+            # the loss after the epoch's last step, unless step_loss has just computed it
+            epoch_loss.append(step_loss[-1] if t % record_every == 0 else full.value(w))
+            for name, fn in metrics.items():
+                tracked[name].append(fn(w))
             epoch_time.append(elapsed)
     return TrainHistory(step_loss=np.array(step_loss), epoch_loss=np.array(epoch_loss),
-                        epoch_time=np.array(epoch_time), w=w, steps_per_epoch=per_epoch)
+                        epoch_time=np.array(epoch_time), w=w, steps_per_epoch=per_epoch,
+                        record_every=int(record_every),
+                        metrics={name: np.array(v) for name, v in tracked.items()})
