@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -191,3 +191,45 @@ def load_state(path: str | Path) -> Any:
 
 
 _STATE_TYPES = {cls.__name__: cls for cls in optimizers.STATE_TYPES + conventions.STATE_TYPES}
+
+
+class Window(NamedTuple):
+    """A learning-rate window: ``width`` in decades, grid indices ``lo..hi``, and ``cut``,
+    whether it reaches an end of the grid (so the true window may be wider)."""
+
+    width: float
+    lo: int
+    hi: int
+    cut: bool
+
+
+def lr_window(lrs: Any, scores: Any, factor: float = 10.0, floor: float = 0.0) -> Window:
+    r"""The window of good learning rates of a sweep over a log-spaced grid ``lrs``.
+
+    ``scores`` (lower is better, one per grid point; NaN or inf for a failed run) are floored
+    at ``floor``; the window is the unbroken run of grid points around the best one whose
+    score is at most ``factor`` times the best, and its width counts one grid step
+    :math:`\Delta = \log_{10}(\epsilon_{k+1}/\epsilon_k)` per point, as in the comparison
+    chapter.
+    """
+    lrs = np.asarray(lrs, dtype=np.float64)
+    scores = np.asarray(scores, dtype=np.float64)
+    if lrs.ndim != 1 or lrs.shape != scores.shape or lrs.size < 2:
+        raise ValueError(f"lrs and scores must be 1-D of the same length ≥ 2, got shapes "
+                         f"{lrs.shape} and {scores.shape}")
+    steps = np.diff(np.log10(lrs))
+    if np.any(lrs <= 0) or not np.allclose(steps, steps[0]):
+        raise ValueError("lrs must be a positive, log-spaced, increasing grid")
+    if not factor >= 1:
+        raise ValueError(f"factor must be at least 1, got {factor!r}")
+    s = np.where(np.isfinite(scores), np.maximum(scores, floor), np.inf)
+    if not np.isfinite(s).any():
+        raise ValueError("every score is NaN or infinite: no run succeeded")
+    k = int(np.argmin(s))
+    ok = s <= factor * s[k]
+    lo, hi = k, k
+    while lo > 0 and ok[lo - 1]:
+        lo -= 1
+    while hi < len(ok) - 1 and ok[hi + 1]:
+        hi += 1
+    return Window(float((hi - lo + 1) * steps[0]), lo, hi, lo == 0 or hi == len(ok) - 1)

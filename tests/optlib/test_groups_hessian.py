@@ -110,3 +110,22 @@ def test_hessian_validation():
         optlib.hessian.top_eigenvalue(f, [1.0, 1.0], iters=0)
     with pytest.raises(ValueError, match="h must be positive"):
         optlib.hessian.hvp(f, [1.0, 1.0], [1.0, 0.0], h=0.0)
+
+
+def test_lr_window_counts_grid_steps_around_the_best():
+    lrs = np.geomspace(1e-3, 1e1, 13)  # 3 points per decade
+    scores = np.array([9, 5, 2, 1, 0.5, 0.04, 0.02, 0.1, 0.3, np.inf, np.nan, 0.01, 0.01])
+    w = optlib.lr_window(lrs, scores)
+    # the best finite score is 0.01 at index 11; its window is 11..12 (index 10 failed)
+    assert (w.lo, w.hi, w.cut) == (11, 12, True)
+    assert w.width == pytest.approx(2 / 3)
+    w = optlib.lr_window(lrs, scores, floor=0.05)  # floored: 0.04 .. 0.01 all count as 0.05
+    assert (w.lo, w.hi, w.cut) == (11, 12, True)
+    w = optlib.lr_window(lrs[:9], scores[:9], factor=10)
+    assert (w.lo, w.hi, w.cut) == (5, 7, False) and w.width == pytest.approx(1.0)
+    w = optlib.lr_window(lrs[:8], scores[:8], factor=3)
+    assert (w.lo, w.hi, w.cut) == (5, 6, False)
+    with pytest.raises(ValueError, match="log-spaced"):
+        optlib.lr_window([1.0, 2.0, 5.0], [1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="no run succeeded"):
+        optlib.lr_window(lrs[:2], [np.nan, np.inf])
