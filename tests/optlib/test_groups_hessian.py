@@ -119,8 +119,10 @@ def test_lr_window_counts_grid_steps_around_the_best():
     # the best finite score is 0.01 at index 11; its window is 11..12 (index 10 failed)
     assert (w.lo, w.hi, w.cut) == (11, 12, True)
     assert w.width == pytest.approx(2 / 3)
-    w = optlib.lr_window(lrs, scores, floor=0.05)  # floored: 0.04 .. 0.01 all count as 0.05
-    assert (w.lo, w.hi, w.cut) == (11, 12, True)
+    # floored at 0.05, indices 5, 6, 11, 12 tie and the first (5) is the best; the window
+    # reaches from 0.5 (index 4) to 0.3 (index 8)
+    w = optlib.lr_window(lrs, scores, floor=0.05)
+    assert (w.lo, w.hi, w.cut) == (4, 8, False)
     w = optlib.lr_window(lrs[:9], scores[:9], factor=10)
     assert (w.lo, w.hi, w.cut) == (5, 7, False) and w.width == pytest.approx(1.0)
     w = optlib.lr_window(lrs[:8], scores[:8], factor=3)
