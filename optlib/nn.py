@@ -241,11 +241,12 @@ class MLP:
         labels = _int_labels(y, self.sizes[-1])
         return np.mean(self.predict(theta, X) == labels, axis=-1)
 
-    def objective(self, X: Any, y: Any, weight_decay: float = 0.0) -> Objective:
+    def objective(self, X: Any, y: Any, weight_decay: Any = 0.0) -> Objective:
         """The training loss J(θ) of eq. (module docstring) over all rows of X, as an Objective.
 
         Value and gradient are batched over θ's leading axes. ``weight_decay`` λ adds the L2
-        penalty λ/2 Σ‖W_l‖² on the weight matrices (not on the biases).
+        penalty λ/2 Σ‖W_l‖² on the weight matrices (not on the biases); an array λ of shape
+        ``(K, 1)`` gives each of K networks its own λ, like an optimizer's hyper-parameters.
         """
         return Classification(self, X, y, weight_decay).loss()
 
@@ -291,22 +292,23 @@ class Classification:
     mlp: MLP
     X: Array
     y: Array
-    weight_decay: float = 0.0
+    weight_decay: float | Array = 0.0
     onehot: Array = field(init=False, repr=False)
 
-    def __init__(self, mlp: MLP, X: Any, y: Any, weight_decay: float = 0.0) -> None:
+    def __init__(self, mlp: MLP, X: Any, y: Any, weight_decay: Any = 0.0) -> None:
         X = mlp._check_X(X)
         if X.ndim != 2:
             raise ValueError(f"X must have shape (n, {mlp.sizes[0]}), got {X.shape}")
         y = _int_labels(y, mlp.sizes[-1])
         if y.shape != X.shape[:1]:
             raise ValueError(f"y must have shape ({X.shape[0]},) like the rows of X, got {y.shape}")
-        if not np.isfinite(weight_decay) or weight_decay < 0:
-            raise ValueError(f"weight_decay must be a finite number ≥ 0, got {weight_decay!r}")
+        lam = np.asarray(weight_decay, dtype=np.float64)
+        if not np.all(np.isfinite(lam)) or np.any(lam < 0):
+            raise ValueError(f"weight_decay must be finite and ≥ 0, got {weight_decay!r}")
         object.__setattr__(self, "mlp", mlp)
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "y", y)
-        object.__setattr__(self, "weight_decay", float(weight_decay))
+        object.__setattr__(self, "weight_decay", float(lam) if lam.ndim == 0 else lam)
         object.__setattr__(self, "onehot", np.eye(mlp.sizes[-1])[y])
 
     @property
@@ -322,14 +324,15 @@ class Classification:
         X = self.X if rows is None else self.X[rows]
         onehot = self.onehot if rows is None else self.onehot[rows]
         mlp, lam = self.mlp, self.weight_decay
-        mask = mlp.weight_mask() if lam else None
+        decay = np.any(lam != 0)
+        mask = mlp.weight_mask() if decay else None
 
         def value(theta: Array) -> Array:
             theta = mlp._check_theta(theta)
             logits = mlp.forward(theta, X.astype(theta.dtype, copy=False))[0][-1]
             loss = _cross_entropy(logits, onehot.astype(theta.dtype, copy=False))[0]
-            if lam:
-                loss = loss + 0.5 * lam * np.sum(mask * theta * theta, axis=-1)
+            if decay:  # λ may be an array (..., 1) over θ's batch axes
+                loss = loss + 0.5 * np.sum(lam * mask * theta * theta, axis=-1)
             return loss
 
         def grad(theta: Array) -> Array:
@@ -337,7 +340,7 @@ class Classification:
             zs, activations = mlp.forward(theta, X.astype(theta.dtype, copy=False))
             dlogits = _cross_entropy(zs[-1], onehot.astype(theta.dtype, copy=False))[1]
             g = mlp.backward(theta, zs, activations, dlogits)
-            if lam:
+            if decay:
                 g = g + lam * mask * theta
             return g
 

@@ -94,6 +94,17 @@ def test_per_run_rows_broadcast_against_the_batch():
                                        rtol=1e-13, atol=1e-15)
 
 
+def test_an_array_of_weight_decays_is_one_per_network():
+    mlp, X, y = problem([4, 5, 3], "tanh")
+    lams = np.array([[0.0], [0.1], [1.0]])
+    theta = np.random.default_rng(0).standard_normal((3, mlp.size))
+    batched = mlp.objective(X, y, weight_decay=lams)
+    for k in range(3):
+        alone = mlp.objective(X, y, weight_decay=float(lams[k, 0]))
+        assert batched.value(theta)[k] == pytest.approx(alone.value(theta[k]), rel=1e-14)
+        np.testing.assert_allclose(batched.grad(theta)[k], alone.grad(theta[k]), rtol=1e-14)
+
+
 def test_value_by_hand_and_predictions():
     mlp = MLP([2, 3])  # one linear layer: logits = X W + b
     W = np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 0.0]])
