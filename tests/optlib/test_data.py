@@ -195,22 +195,46 @@ def test_train_times_the_steps_not_the_loss_bookkeeping(monkeypatch):
     # would add 0.2 s if they were timed; the steps themselves take far less
     import time
 
-    import optlib.data as data_module
+    real = optlib.RegressionData.loss
 
-    real = data_module.squared_loss
-
-    def slow_loss(data, idx=None):
-        f = real(data, idx)
+    def slow_loss(self, rows=None):
+        f = real(self, rows)
+        if rows is not None:  # a minibatch: part of the step, left fast
+            return f
 
         def value(w):
             time.sleep(0.01)
             return f.value(w)
 
-        return optlib.Objective(value, f.grad, name=f.name, minimum=f.minimum,
-                                min_value=f.min_value, dim=f.dim)
+        return optlib.Objective(value, f.grad, name=f.name, dim=f.dim)
 
-    monkeypatch.setattr(data_module, "squared_loss", slow_loss)
+    monkeypatch.setattr(optlib.RegressionData, "loss", slow_loss)
     data = optlib.make_regression(n=100, d=2, seed=0)
     hist = optlib.train(optlib.SGD(lr=0.05), data, epochs=2, batch_size=10)
     assert len(hist.step_loss) == 21
     assert 0.0 < hist.epoch_time[1] <= hist.epoch_time[2] < 0.1
+
+
+def test_train_with_one_seed_per_run_equals_separate_runs():
+    # the regression data set with per-seed row sets (rows of shape (S, 1, m)) in one call
+    data = optlib.make_regression(n=60, d=3, seed=5)
+    lrs = np.array([[0.05], [0.2]])
+    both = optlib.train(optlib.SGD(lr=lrs), data, np.zeros((2, 1, 3)), epochs=3, batch_size=7,
+                        seed=[11, 12])
+    assert both.w.shape == (2, 2, 3) and both.step_loss.shape == (3 * 8 + 1, 2, 2)
+    for s, seed in enumerate([11, 12]):
+        alone = optlib.train(optlib.SGD(lr=lrs), data, np.zeros(3), epochs=3, batch_size=7,
+                             seed=seed)
+        np.testing.assert_allclose(both.w[s], alone.w, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(both.step_loss[:, s], alone.step_loss, rtol=1e-12)
+
+
+def test_train_records_every_kth_step_and_metrics():
+    data = optlib.make_regression(n=40, d=2, seed=1)
+    every = optlib.train(optlib.SGD(lr=0.1), data, epochs=2, batch_size=10, seed=0)
+    thin = optlib.train(optlib.SGD(lr=0.1), data, epochs=2, batch_size=10, seed=0,
+                        record_every=3, metrics={"norm": lambda w: np.linalg.norm(w, axis=-1)})
+    np.testing.assert_array_equal(thin.step_loss, every.step_loss[::3])
+    np.testing.assert_array_equal(thin.recorded_steps, [0, 3, 6])
+    np.testing.assert_array_equal(thin.epoch_loss, every.epoch_loss)
+    assert thin.metrics["norm"].shape == (3,) and thin.metrics["norm"][0] == 0.0
