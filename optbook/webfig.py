@@ -266,3 +266,111 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
 
 
 # The figure's script. "__ID__" is replaced by the element id. It defines no globals.
+
+
+class CurvesFigure:
+    """Precomputed curves for a grid of settings, shown with one slider and no kernel.
+
+    Build it with :func:`curves_figure`. Each panel holds, for every setting, a few curves
+    (one per seed, say) drawn thin, and their mean drawn thick; the slider picks the setting.
+    """
+
+    def __init__(self, data: dict[str, Any], max_bytes: int = MAX_BYTES) -> None:
+        self.data = data
+        self._json = json.dumps(data, separators=(",", ":"), allow_nan=False)
+        self.size_bytes = len(self.to_html().encode("utf-8"))
+        if self.size_bytes > max_bytes:
+            raise ValueError(
+                f"this figure would add {self.size_bytes / 1e6:.2f} MB to its page (limit "
+                f"{max_bytes / 1e6:.2f} MB): store fewer settings or shorter curves")
+
+    def to_html(self, element_id: str | None = None) -> str:
+        """The self-contained snippet: a container, the data, the style and the script."""
+        fid = element_id or f"optlib-webcurves-{uuid.uuid4().hex[:12]}"
+        payload = (self._json.replace("&", "\\u0026").replace("<", "\\u003c")
+                   .replace(">", "\\u003e"))
+        title = html.escape(self.data.get("title", ""))
+        canvases = "".join(
+            f'<canvas class="owf-curves" role="img" aria-label="{html.escape(p["label"])} '
+            f'against {html.escape(self.data["xlabel"])}"></canvas>'
+            for p in self.data["panels"])
+        return (
+            f'<div id="{fid}" class="optlib-webfig tex2jax_ignore mathjax_ignore">'
+            f'<style>{asset("webfig.css").replace("#ID", "#" + fid)}</style>'
+            f'<div class="owf-title">{title} '
+            '<span class="owf-badge">interactive, no kernel needed</span></div>'
+            f'<div class="owf-panels">{canvases}</div>'
+            '<div class="owf-controls"></div><div class="owf-readout"></div>'
+            f'<script type="application/json" class="owf-data">{payload}</script>'
+            f'<script>{asset("webcurves.js").replace("__ID__", fid)}</script>'
+            '</div>')
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        p = self.data["param"]
+        return (f"<CurvesFigure {len(self.data['panels'])} panels, {p['name']}"
+                f"[{len(p['values'])}], {self.size_bytes / 1e3:.0f} kB>")
+
+
+def curves_figure(x: Sequence[float], panels: Mapping[str, Any], param: str,
+                  values: Sequence[float], symbol: str | None = None, start: int = 0,
+                  log: Sequence[str] = (),
+                  ylim: Mapping[str, tuple[float, float]] | None = None, xlabel: str = "step",
+                  title: str = "", color: str = "#d62728") -> CurvesFigure:
+    """A slider over ``values`` of ``param`` that redraws precomputed curves, kernel-free.
+
+    Args:
+        x: the common x values of every curve, length T (steps, epochs, …).
+        panels: panel label → array of shape ``(K, S, T)``: for each of the K settings, S
+            curves (seeds); NaN and inf (a diverged run) are cut from the drawing.
+        param, values, symbol: the slider's name, its K values and the symbol shown.
+        start: index of the setting shown first.
+        log: labels of the panels drawn with a log y axis.
+        ylim: per panel label, a fixed y range (else the range of all finite data; for a log
+            panel, limits in data units).
+    """
+    xs = np.asarray(x, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    if xs.ndim != 1 or xs.size < 2:
+        raise ValueError(f"x must be 1-D with at least 2 points, got shape {xs.shape}")
+    if values.ndim != 1 or values.size < 1:
+        raise ValueError(f"values must be 1-D and non-empty, got shape {values.shape}")
+    if not 0 <= start < values.size:
+        raise ValueError(f"start must index values (0..{values.size - 1}), got {start}")
+    if not panels:
+        raise ValueError("panels must name at least one panel")
+    unknown = set(log) - set(panels)
+    if unknown:
+        raise ValueError(f"log names panels that do not exist: {sorted(unknown)}")
+    out = []
+    for label, curves in panels.items():
+        c = np.asarray(curves, dtype=np.float64)
+        if c.ndim != 3 or c.shape[0] != values.size or c.shape[2] != xs.size:
+            raise ValueError(f"panel {label!r} must have shape ({values.size}, S, {xs.size}), "
+                             f"got {c.shape}")
+        is_log = label in log
+        ok = np.isfinite(c) & ((c > 0) if is_log else True)
+        if not ok.any():
+            raise ValueError(f"panel {label!r} has no finite value to draw")
+        shown = np.log10(np.where(ok, c, 1.0)) if is_log else c
+        if ylim and label in ylim:
+            lo, hi = (np.log10(v) for v in ylim[label]) if is_log else ylim[label]
+        else:
+            lo, hi = float(shown[ok].min()), float(shown[ok].max())
+        if hi <= lo:
+            lo, hi = lo - 0.5, hi + 0.5
+        mean = np.where(ok.all(axis=1), np.mean(np.where(ok, shown, 0.0), axis=1), np.nan)
+        out.append({
+            "label": label, "log": is_log, "yrange": [float(lo), float(hi)],
+            # null marks a gap (a diverged run); the script draws nothing there
+            "curves": [[[None if not ok[k, s, t] else float(f"{shown[k, s, t]:.4g}")
+                         for t in range(xs.size)] for s in range(c.shape[1])]
+                       for k in range(values.size)],
+            "mean": [[None if np.isnan(v) else float(f"{v:.4g}") for v in row] for row in mean],
+        })
+    data = {"title": title, "xlabel": xlabel, "x": _round(xs), "color": color, "panels": out,
+            "param": {"name": param, "symbol": symbol or param, "values": _round(values),
+                      "start": int(start)}}
+    return CurvesFigure(data)

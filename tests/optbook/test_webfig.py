@@ -130,3 +130,54 @@ def test_bad_arguments_are_refused():
         sweep_figure("SGD", sweep={"momentum": [0.5]})
     with pytest.raises(ValueError, match="unknown objective"):
         sweep_figure("SGD", "Himmelblau")
+
+
+# --- curves_figure: a slider over precomputed curves --------------------------------------
+
+def _curves():
+    rng = np.random.default_rng(0)
+    loss = np.exp(-np.linspace(0, 3, 11))[None, None, :] * rng.uniform(0.5, 2, (5, 3, 1))
+    loss[4, 1, 6:] = np.inf  # one diverged seed at the last setting
+    acc = 1 - loss / 4
+    return loss, acc
+
+
+def test_curves_figure_stores_every_setting_and_seed():
+    from optbook.webfig import curves_figure
+
+    loss, acc = _curves()
+    fig = curves_figure(np.arange(11) * 21, {"training loss": loss, "test accuracy": acc},
+                        "lr", np.geomspace(1e-3, 1, 5), symbol="ε", start=2,
+                        log=["training loss"], title="one optimizer")
+    data = _data(fig.to_html())
+    assert data["param"]["values"][2] == pytest.approx(np.geomspace(1e-3, 1, 5)[2], rel=1e-3)
+    panel = data["panels"][0]
+    assert panel["log"] and len(panel["curves"]) == 5 and len(panel["curves"][0]) == 3
+    # log panel stores log10 of the data, 4 significant digits
+    assert panel["curves"][1][2][4] == pytest.approx(np.log10(loss[1, 2, 4]), rel=1e-3)
+    assert panel["mean"][0][3] == pytest.approx(np.log10(loss[0, :, 3]).mean(), rel=1e-3)
+    # the diverged seed becomes a gap, and so does the mean at those points
+    assert panel["curves"][4][1][6] is None and panel["mean"][4][6] is None
+    assert panel["curves"][4][1][5] is not None
+    assert data["panels"][1]["log"] is False
+    snippet = fig.to_html()
+    assert snippet.count("<canvas") == 2 and "https://" not in snippet
+    assert snippet.count("<script") == 2 and fig.size_bytes < 50_000
+    assert fig.to_html() != fig.to_html()  # a fresh element id at every display
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"panels": {}}, "at least one panel"),
+    ({"panels": {"a": np.ones((4, 3, 11))}}, "shape"),
+    ({"log": ["b"]}, "do not exist"),
+    ({"start": 9}, "start"),
+    ({"x": [1.0]}, "x must be"),
+    ({"panels": {"a": np.full((5, 3, 11), np.nan)}}, "no finite value"),
+])
+def test_curves_figure_refuses_bad_input(kwargs, match):
+    from optbook.webfig import curves_figure
+
+    args = {"x": np.arange(11), "panels": {"a": np.ones((5, 3, 11))}, "param": "lr",
+            "values": np.arange(1.0, 6.0)} | kwargs
+    with pytest.raises(ValueError, match=match):
+        curves_figure(**args)
