@@ -21,6 +21,7 @@ from .data import (
     train,
 )
 from .groups import Partition
+from .matrix_view import AsMatrix
 from .objectives import (
     Objective,
     beale,
@@ -79,7 +80,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AFTER_ADAM", "ALL", "AMSGrad", "AcceleratedGradient", "AdaDelta", "AdaGrad", "Adafactor",
-    "Adam", "AdamW", "Adamax", "ArmijoGD", "Dataset", "HyperParam", "Lion", "MATRIX",
+    "Adam", "AdamW", "Adamax", "ArmijoGD", "AsMatrix", "Dataset", "HyperParam", "Lion", "MATRIX",
     "Momentum", "Muon", "NAdam", "NOTES", "Nesterov", "Newton", "Objective", "Optimizer",
     "Partition", "RAdam", "RMSProp", "RegressionData", "SGD", "ScheduleFreeAdamW",
     "ScheduleFreeSGD", "SignSGD", "TrainHistory", "Trajectory", "beale", "bounds",
