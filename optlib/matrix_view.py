@@ -24,7 +24,8 @@ class AsMatrix(Optimizer):
 
     >>> import numpy as np, optlib
     >>> opt = optlib.AsMatrix(optlib.Muon(lr=0.1, weight_decay=0.0), (2, 2))
-    >>> x, _ = opt.step(np.zeros(4), lambda x: np.array([1.0, 0.0, 0.0, 1.0]), opt.init(np.zeros(4)))
+    >>> eye = np.array([1.0, 0.0, 0.0, 1.0])  # the 2 × 2 identity, flat
+    >>> x, _ = opt.step(np.zeros(4), lambda x: eye, opt.init(np.zeros(4)))
     >>> bool(np.allclose(x.reshape(2, 2), -0.1 * optlib.optimizers.newton_schulz(np.eye(2))))
     True
     """
