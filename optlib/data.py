@@ -139,6 +139,8 @@ class TrainHistory:
         record_every: the spacing, in steps, of ``step_loss``.
         metrics: for every function passed to :func:`train` as ``metrics``, its values at the
             start and after every epoch, shape ``(epochs + 1, ...)``.
+        state: the optimizer's final state (schedule-free methods need it to form the point
+            to evaluate, ``opt.average(w, state)``).
     """
 
     step_loss: Array
@@ -148,6 +150,7 @@ class TrainHistory:
     steps_per_epoch: int
     record_every: int = 1
     metrics: dict[str, Array] = field(default_factory=dict)
+    state: Any = None
 
     @property
     def recorded_steps(self) -> Array:
@@ -245,4 +248,5 @@ def train(opt: Optimizer, data: Dataset, w0: Any = None, epochs: int = 10,
     return TrainHistory(step_loss=np.array(step_loss), epoch_loss=np.array(epoch_loss),
                         epoch_time=np.array(epoch_time), w=w, steps_per_epoch=per_epoch,
                         record_every=int(record_every),
-                        metrics={name: np.array(v) for name, v in tracked.items()})
+                        metrics={name: np.array(v) for name, v in tracked.items()},
+                        state=state)

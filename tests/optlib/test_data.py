@@ -238,3 +238,13 @@ def test_train_records_every_kth_step_and_metrics():
     np.testing.assert_array_equal(thin.recorded_steps, [0, 3, 6])
     np.testing.assert_array_equal(thin.epoch_loss, every.epoch_loss)
     assert thin.metrics["norm"].shape == (3,) and thin.metrics["norm"][0] == 0.0
+
+
+def test_train_returns_the_final_state():
+    data = optlib.make_regression(n=40, d=2, seed=0)
+    opt = optlib.ScheduleFreeSGD(lr=0.05)
+    hist = optlib.train(opt, data, epochs=2, batch_size=8, seed=0)
+    assert hist.state.t == 2 * (40 // 8)
+    # the schedule-free evaluation point comes from the returned state
+    x = opt.average(hist.w, hist.state)
+    assert x.shape == hist.w.shape and not np.array_equal(x, hist.w)
