@@ -10,7 +10,18 @@ The book's own machinery (questions, figures, widgets) is the separate package `
 True
 """
 
-from . import bounds, conventions, convex, datasets, hessian, nn, schedules, theory, transforms
+from . import (
+    bounds,
+    conventions,
+    convex,
+    datasets,
+    hessian,
+    nn,
+    precision,
+    schedules,
+    theory,
+    transforms,
+)
 from .data import (
     Dataset,
     NoiseScale,
@@ -91,7 +102,7 @@ __all__ = [
     "convex", "datasets", "ellipse", "first_above", "first_below", "gradient_noise_scale",
     "hessian", "iterate", "load_state", "lr_range_test", "lr_window", "make_regression",
     "minibatch_grad", "nn", "numerical_gradient", "numerical_hessian", "per_example_grads",
-    "quadratic", "rosenbrock", "rotated_ellipse", "run", "saddle", "save_state", "schedules",
-    "settled_below", "squared_loss", "theory", "trailing_mean", "train", "transforms",
+    "precision", "quadratic", "rosenbrock", "rotated_ellipse", "run", "saddle", "save_state",
+    "schedules", "settled_below", "squared_loss", "theory", "trailing_mean", "train", "transforms",
     "with_noisy_gradient",
 ]
