@@ -113,6 +113,22 @@ def warmup_cosine(lr: float, total: int, warmup_steps: int, lr_min: float = 0.0)
     return _named(fn, f"warmup_cosine({_g(lr)}, {total}, {warmup_steps})")
 
 
+def stacked(*schedules: Schedule) -> Schedule:
+    """Several schedules as one batch: ε_t is the column of their values (shape (k, 1)).
+
+    Each schedule may itself return a column of shape (m_i, 1) (array constants); the
+    columns are stacked, so one optimizer runs every schedule of a comparison in one call.
+    """
+    if not schedules:
+        raise ValueError("stacked needs at least one schedule")
+
+    def schedule(t: int) -> np.ndarray:
+        return np.concatenate([np.reshape(s(t), (-1, 1)) for s in schedules])
+
+    names = ", ".join(getattr(s, "__name__", "schedule") for s in schedules)
+    return _named(schedule, f"stacked({names})")
+
+
 def _g(value: float) -> str:
     """A constant for a schedule's name: ``0.1`` for a number, ``array(3, 1)`` for an array."""
     return f"array{np.shape(value)}" if np.ndim(value) else f"{float(value):g}"

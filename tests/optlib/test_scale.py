@@ -149,3 +149,16 @@ def test_warmup_cosine_is_warmup_composed_with_a_delayed_cosine():
         S.warmup_cosine(1.0, 10, 10)
     with pytest.raises(ValueError, match="steps"):
         S.delayed(S.constant(1.0), -1)
+
+
+def test_stacked_schedules_run_as_one_batch():
+    lrs = np.array([[0.1], [0.2]])
+    both = S.stacked(S.constant(0.5), S.cosine(lrs, 10))
+    assert both(0).shape == (3, 1)
+    np.testing.assert_allclose(both(10)[:, 0], [0.5, 0.0, 0.0])
+    f = optlib.quadratic(np.eye(1))
+    traj = optlib.run(optlib.SGD(lr=both), f, [1.0], 3)
+    alone = optlib.run(optlib.SGD(lr=S.cosine(0.2, 10)), f, [1.0], 3)
+    np.testing.assert_allclose(traj.xs[:, 2], alone.xs)
+    with pytest.raises(ValueError, match="at least one"):
+        S.stacked()
