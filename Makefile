@@ -57,7 +57,7 @@ book: $(STAMP) cache-check
 # Old execution-failure reports are removed first so that step 4 sees only this build's.
 test: $(STAMP) cache-check
 	@echo "==> [1/4] unit, property and repository tests; lint"
-	$(BIN)/python -m pytest tests --ignore=tests/built
+	$(BIN)/python -m pytest -n 2 tests --ignore=tests/built
 	$(BIN)/ruff check .
 	@echo "==> [2/4] every notebook runs top to bottom (nbval, lax, on both cores)"
 	@# optbook.nbval_cache stores each notebook that ran without an error in the execution

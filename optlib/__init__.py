@@ -10,13 +10,29 @@ The book's own machinery (questions, figures, widgets) is the separate package `
 True
 """
 
-from . import bounds, conventions, convex, datasets, hessian, nn, schedules, theory, transforms
+from . import (
+    bounds,
+    conventions,
+    convex,
+    datasets,
+    hessian,
+    nn,
+    precision,
+    schedules,
+    theory,
+    transforms,
+)
 from .data import (
     Dataset,
+    NoiseScale,
+    RangeTest,
     RegressionData,
     TrainHistory,
+    gradient_noise_scale,
+    lr_range_test,
     make_regression,
     minibatch_grad,
+    per_example_grads,
     squared_loss,
     train,
 )
@@ -81,12 +97,13 @@ __version__ = "0.1.0"
 __all__ = [
     "AFTER_ADAM", "ALL", "AMSGrad", "AcceleratedGradient", "AdaDelta", "AdaGrad", "Adafactor",
     "Adam", "AdamW", "Adamax", "ArmijoGD", "AsMatrix", "Dataset", "HyperParam", "Lion", "MATRIX",
-    "Momentum", "Muon", "NAdam", "NOTES", "Nesterov", "Newton", "Objective", "Optimizer",
-    "Partition", "RAdam", "RMSProp", "RegressionData", "SGD", "ScheduleFreeAdamW",
-    "ScheduleFreeSGD", "SignSGD", "TrainHistory", "Trajectory", "beale", "bounds",
-    "conventions", "convex", "datasets", "ellipse", "first_above", "first_below", "hessian",
-    "iterate", "load_state", "lr_window", "make_regression", "minibatch_grad", "nn",
-    "numerical_gradient", "numerical_hessian", "quadratic", "rosenbrock", "rotated_ellipse",
-    "run", "saddle", "save_state", "schedules", "settled_below", "squared_loss", "theory",
-    "trailing_mean", "train", "transforms", "with_noisy_gradient",
+    "Momentum", "Muon", "NAdam", "NOTES", "Nesterov", "Newton", "NoiseScale", "Objective",
+    "Optimizer", "Partition", "RAdam", "RMSProp", "RangeTest", "RegressionData", "SGD",
+    "ScheduleFreeAdamW", "ScheduleFreeSGD", "SignSGD", "TrainHistory", "Trajectory", "beale",
+    "bounds", "conventions", "convex", "datasets", "ellipse", "first_above", "first_below",
+    "gradient_noise_scale", "hessian", "iterate", "load_state", "lr_range_test", "lr_window",
+    "make_regression", "minibatch_grad", "nn", "numerical_gradient", "numerical_hessian",
+    "per_example_grads", "precision", "quadratic", "rosenbrock", "rotated_ellipse", "run", "saddle",
+    "save_state", "schedules", "settled_below", "squared_loss", "theory", "trailing_mean", "train",
+    "transforms", "with_noisy_gradient",
 ]

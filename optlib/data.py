@@ -11,6 +11,7 @@ import numpy as np
 
 from .objectives import Objective
 from .optimizers.base import Array, Optimizer, as_point
+from .transforms import clip_gradient
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class TrainHistory:
             start and after every epoch, shape ``(epochs + 1, ...)``.
         state: the optimizer's final state (schedule-free methods need it to form the point
             to evaluate, ``opt.average(w, state)``).
+        ws: with ``keep_iterates``, the weights after every step, shape ``(steps + 1, ...)``.
     """
 
     step_loss: Array
@@ -151,6 +153,7 @@ class TrainHistory:
     record_every: int = 1
     metrics: dict[str, Array] = field(default_factory=dict)
     state: Any = None
+    ws: Array | None = None
 
     @property
     def recorded_steps(self) -> Array:
@@ -184,12 +187,39 @@ def _seeds(seed: Any) -> tuple[int, ...] | None:
     return seeds
 
 
+def _step_gradient(micro: list[Objective], max_norm: float | None, max_value: float | None,
+                   clip: bool) -> Callable[[Array], Array]:
+    """The gradient oracle of one step: the mean over the micro-batches, then clipped."""
+    if len(micro) == 1 and not clip:
+        return micro[0].grad
+
+    def grad(w: Array) -> Array:
+        g = micro[0].grad(w)
+        for part in micro[1:]:
+            g = g + part.grad(w)
+        if len(micro) > 1:
+            g = g / len(micro)
+        return clip_gradient(g, max_norm, max_value) if clip else g
+
+    return grad
+
+
 def train(opt: Optimizer, data: Dataset, w0: Any = None, epochs: int = 10,
           batch_size: int = 10, seed: int | Sequence[int] = 0, record_every: int = 1,
-          metrics: Mapping[str, Callable[[Array], Array]] | None = None) -> TrainHistory:
+          metrics: Mapping[str, Callable[[Array], Array]] | None = None,
+          accumulate: int = 1, max_norm: float | None = None,
+          max_value: float | None = None, keep_iterates: bool = False) -> TrainHistory:
     """Minibatch training: each epoch shuffles the rows once and walks through them in
     batches of ``batch_size`` (the last partial batch is dropped), calling ``opt.step`` on
     the gradient of ``data.loss(rows)`` for each batch.
+
+    ``accumulate`` = k makes every step average the gradients of k consecutive micro-batches
+    of ``batch_size`` rows (gradient accumulation): for a mean loss the same step as one
+    batch of k·``batch_size`` rows, with an epoch of ``n // (k·batch_size)`` steps.
+    ``max_norm`` / ``max_value`` clip the (accumulated) gradient of every step by global norm
+    / by value with :func:`optlib.transforms.clip_gradient`, as ``clip_grad_norm_`` does
+    between ``backward`` and ``step``. ``keep_iterates`` stores the weights after every step
+    in ``TrainHistory.ws`` (for :func:`optlib.transforms.polyak_average` and ``ema_average``).
 
     ``w0`` defaults to zeros (of size ``data.dim``); it may carry batch axes like ``run``'s
     ``x0``, and it is broadcast against the optimizer's array hyper-parameters. ``seed``
@@ -200,7 +230,15 @@ def train(opt: Optimizer, data: Dataset, w0: Any = None, epochs: int = 10,
     The recorded wall time counts the training steps only, not the loss and metrics
     bookkeeping.
     """
+    if not isinstance(accumulate, (int, np.integer)) or accumulate < 1:
+        raise ValueError(f"accumulate must be a positive integer, got {accumulate!r}")
     _check_batch(batch_size, data.n)
+    if accumulate * batch_size > data.n:
+        raise ValueError(f"accumulate * batch_size = {accumulate * batch_size} exceeds the "
+                         f"{data.n} rows of the data set")
+    clip = max_norm is not None or max_value is not None
+    if clip:  # validate now, not at the first step
+        clip_gradient(np.ones(1), max_norm, max_value)
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     if not isinstance(record_every, (int, np.integer)) or record_every < 1:
@@ -220,11 +258,12 @@ def train(opt: Optimizer, data: Dataset, w0: Any = None, epochs: int = 10,
                          f"{len(seeds)}, got weights of shape {w.shape}")
     rngs = [np.random.default_rng(s) for s in (seeds or (seed,))]
     state = opt.init(w)
-    per_epoch = data.n // batch_size
+    per_epoch = data.n // (batch_size * accumulate)
     row_shape = (len(seeds),) + (1,) * (w.ndim - 2) if seeds is not None else ()
     step_loss, epoch_loss, epoch_time = [full.value(w)], [full.value(w)], [0.0]
     tracked = {name: [fn(w)] for name, fn in metrics.items()}
     elapsed = 0.0
+    iterates = [w.copy()] if keep_iterates else None
     t = 0
     with np.errstate(all="ignore"):
         for _ in range(epochs):
@@ -233,11 +272,14 @@ def train(opt: Optimizer, data: Dataset, w0: Any = None, epochs: int = 10,
             elapsed += time.perf_counter() - start
             for b in range(per_epoch):
                 start = time.perf_counter()
-                rows = order[:, b * batch_size:(b + 1) * batch_size].reshape(
-                    *row_shape, batch_size)
-                w, state = opt.step(w, data.loss(rows).grad, state)
+                micro = [data.loss(order[:, lo:lo + batch_size].reshape(*row_shape, batch_size))
+                         for lo in range(b * batch_size * accumulate,
+                                         (b + 1) * batch_size * accumulate, batch_size)]
+                w, state = opt.step(w, _step_gradient(micro, max_norm, max_value, clip), state)
                 elapsed += time.perf_counter() - start
                 t += 1
+                if iterates is not None:
+                    iterates.append(w.copy())
                 if t % record_every == 0:
                     step_loss.append(full.value(w))          # bookkeeping: not timed
             # the loss after the epoch's last step, unless step_loss has just computed it
@@ -249,4 +291,114 @@ def train(opt: Optimizer, data: Dataset, w0: Any = None, epochs: int = 10,
                         epoch_time=np.array(epoch_time), w=w, steps_per_epoch=per_epoch,
                         record_every=int(record_every),
                         metrics={name: np.array(v) for name, v in tracked.items()},
-                        state=state)
+                        state=state,
+                        ws=None if iterates is None else np.stack(iterates))
+
+
+def per_example_grads(data: Dataset, w: Any, rows: Any) -> Array:
+    """The gradient of each example's own loss: shape ``(len(rows), *w.shape)``.
+
+    Every row becomes a batch of one (``rows`` gets trailing axes that broadcast against
+    the weights' batch axes), so one call of ``data.loss(...).grad`` does all of them.
+    """
+    w = as_point(w)
+    rows = np.asarray(rows)
+    if rows.ndim != 1 or rows.size == 0 or not np.issubdtype(rows.dtype, np.integer):
+        raise ValueError(f"rows must be a non-empty 1-D array of row indices, got {rows!r}")
+    return data.loss(rows.reshape(-1, *([1] * w.ndim))).grad(w)
+
+
+@dataclass(frozen=True)
+class NoiseScale:
+    r"""The gradient noise scale of :func:`gradient_noise_scale`, per run.
+
+    Attributes:
+        b_noise: :math:`\mathcal B = \operatorname{tr}\Sigma / \lVert G\rVert^2`.
+        trace: :math:`\operatorname{tr}\Sigma`, the summed variance of one example's gradient.
+        grad_sq: :math:`\lVert G\rVert^2`, the squared norm of the full-data gradient.
+    """
+
+    b_noise: Array
+    trace: Array
+    grad_sq: Array
+
+
+def gradient_noise_scale(data: Dataset, w: Any, chunk: int = 256) -> NoiseScale:
+    r"""The simple noise scale :math:`\mathcal B = \operatorname{tr}\Sigma/\lVert G\rVert^2`
+    of McCandlish et al. (2018) over all ``data.n`` rows, at the weights ``w``.
+
+    :math:`G` is the mean of the per-example gradients :math:`g_i` (the full gradient) and
+    :math:`\Sigma` their covariance (divided by n − 1), so a minibatch of B rows drawn from
+    the data has gradient noise :math:`\operatorname{tr}\Sigma / B` and
+    :math:`\mathcal B` is the batch size at which the noise equals :math:`\lVert G\rVert^2`.
+    Batched over the leading axes of ``w``; the rows are processed ``chunk`` at a time.
+    """
+    if not isinstance(chunk, (int, np.integer)) or chunk < 1:
+        raise ValueError(f"chunk must be a positive integer, got {chunk!r}")
+    n = data.n
+    if n < 2:
+        raise ValueError(f"the noise scale needs at least 2 rows, the data set has {n}")
+    w = as_point(w)
+    total = np.zeros(w.shape, dtype=np.float64)
+    total_sq = np.zeros(w.shape[:-1], dtype=np.float64)
+    for lo in range(0, n, chunk):
+        g = per_example_grads(data, w, np.arange(lo, min(lo + chunk, n))).astype(np.float64)
+        total += g.sum(axis=0)
+        total_sq += np.sum(g * g, axis=(0, -1))
+    G = total / n
+    grad_sq = np.sum(G * G, axis=-1)
+    trace = (total_sq - n * grad_sq) / (n - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b_noise = trace / grad_sq
+    return NoiseScale(b_noise=b_noise, trace=trace, grad_sq=grad_sq)
+
+
+@dataclass(frozen=True)
+class RangeTest:
+    """The result of :func:`lr_range_test`, per run (axes after the first: the runs).
+
+    Attributes:
+        lrs: the learning rate of every step, shape ``(steps,)``.
+        loss: the full-data loss after every step, shape ``(steps, ...)``.
+        lr_at_min: the rate at which the loss was lowest.
+        suggestion: ``lr_at_min / 10``, the usual rule of thumb.
+    """
+
+    lrs: Array
+    loss: Array
+    lr_at_min: Array
+    suggestion: Array
+
+
+def lr_range_test(opt_cls: type[Optimizer], data: Dataset, w0: Any, lr_min: float = 1e-5,
+                  lr_max: float = 10.0, epochs: int = 3, batch_size: int = 64,
+                  seed: int | Sequence[int] = 0, **hyper: Any) -> RangeTest:
+    r"""The learning-rate range test: one short run whose rate grows exponentially,
+    :math:`\epsilon_t = \epsilon_\min (\epsilon_\max/\epsilon_\min)^{t/(T-1)}` over its
+    T = ``epochs`` · (steps per epoch) steps, recording the full-data loss after each step.
+
+    The loss falls once the rate is large enough to make progress and blows up once it is
+    too large; the suggestion is a tenth of the rate at the lowest loss. ``hyper`` are the
+    optimizer's other hyper-parameters; ``seed`` as for :func:`train`.
+    """
+    if not 0 < lr_min < lr_max or not np.isfinite(lr_max):
+        raise ValueError(f"need 0 < lr_min < lr_max < inf, got lr_min={lr_min!r}, "
+                         f"lr_max={lr_max!r}")
+    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    _check_batch(batch_size, data.n)
+    steps = epochs * (data.n // batch_size)
+    if steps < 2:
+        raise ValueError(f"the range test needs at least 2 steps, got {steps}")
+    ratio = lr_max / lr_min
+
+    def ramp(t: int) -> float:
+        return lr_min * ratio ** (min(t, steps - 1) / (steps - 1))
+
+    history = train(opt_cls(lr=ramp, **hyper), data, w0, epochs=epochs, batch_size=batch_size,
+                    seed=seed)
+    loss = history.step_loss[1:]
+    lrs = np.array([ramp(t) for t in range(steps)])
+    finite = np.where(np.isfinite(loss), loss, np.inf)
+    lr_at_min = lrs[np.argmin(finite, axis=0)]
+    return RangeTest(lrs=lrs, loss=loss, lr_at_min=lr_at_min, suggestion=lr_at_min / 10)

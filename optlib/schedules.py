@@ -91,6 +91,44 @@ def warmup(schedule: Schedule, steps: int) -> Schedule:
     return _named(lambda t: schedule(t) * min(1.0, (t + 1) / steps), f"warmup({name}, {steps})")
 
 
+def delayed(schedule: Schedule, steps: int) -> Schedule:
+    """ε_t = schedule(max(t − steps, 0)): the schedule starts its clock ``steps`` steps late."""
+    if not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    name = getattr(schedule, "__name__", "schedule")
+    return _named(lambda t: schedule(max(t - steps, 0)), f"delayed({name}, {steps})")
+
+
+def warmup_cosine(lr: float, total: int, warmup_steps: int, lr_min: float = 0.0) -> Schedule:
+    """Linear warm-up to ε over ``warmup_steps`` steps, then a cosine from ε to ε_min over
+    the remaining ``total − warmup_steps``: ``warmup(delayed(cosine(...), W), W)``.
+
+    The transformer default (optax's ``warmup_cosine_decay_schedule`` up to the first step).
+    """
+    _positive("total", total)
+    if not isinstance(warmup_steps, (int, np.integer)) or not 0 < warmup_steps < total:
+        raise ValueError(f"warmup_steps must be an integer in (0, total={total}), "
+                         f"got {warmup_steps!r}")
+    fn = warmup(delayed(cosine(lr, total - warmup_steps, lr_min), warmup_steps), warmup_steps)
+    return _named(fn, f"warmup_cosine({_g(lr)}, {total}, {warmup_steps})")
+
+
+def stacked(*schedules: Schedule) -> Schedule:
+    """Several schedules as one batch: ε_t is the column of their values (shape (k, 1)).
+
+    Each schedule may itself return a column of shape (m_i, 1) (array constants); the
+    columns are stacked, so one optimizer runs every schedule of a comparison in one call.
+    """
+    if not schedules:
+        raise ValueError("stacked needs at least one schedule")
+
+    def schedule(t: int) -> np.ndarray:
+        return np.concatenate([np.reshape(s(t), (-1, 1)) for s in schedules])
+
+    names = ", ".join(getattr(s, "__name__", "schedule") for s in schedules)
+    return _named(schedule, f"stacked({names})")
+
+
 def _g(value: float) -> str:
     """A constant for a schedule's name: ``0.1`` for a number, ``array(3, 1)`` for an array."""
     return f"array{np.shape(value)}" if np.ndim(value) else f"{float(value):g}"

@@ -45,6 +45,23 @@ def clip_by_value(g: Any, limit: float) -> Array:
     return np.clip(g, -limit, limit).astype(g.dtype)
 
 
+def clip_gradient(g: Any, max_norm: float | None = None,
+                  max_value: float | None = None) -> Array:
+    """Clip ``g`` by value (if ``max_value``), then by global norm (if ``max_norm``).
+
+    The one clipping rule of optlib: :func:`clipped` and :func:`optlib.train` both call it.
+    """
+    if max_norm is not None:
+        _positive("max_norm", max_norm)
+    if max_value is not None:
+        _positive("max_value", max_value)
+    if max_value is not None:
+        g = clip_by_value(g, max_value)
+    if max_norm is not None:
+        g = clip_by_global_norm(g, max_norm)
+    return as_point(g)
+
+
 def clipped(objective: Objective, max_norm: float | None = None,
             max_value: float | None = None) -> Objective:
     """The same function, whose gradient oracle clips by global norm and/or by value.
@@ -60,12 +77,7 @@ def clipped(objective: Objective, max_norm: float | None = None,
         _positive("max_value", max_value)
 
     def grad(x: Array) -> Array:
-        g = objective.grad(x)
-        if max_value is not None:
-            g = clip_by_value(g, max_value)
-        if max_norm is not None:
-            g = clip_by_global_norm(g, max_norm)
-        return g
+        return clip_gradient(objective.grad(x), max_norm, max_value)
 
     parts = [f"‖g‖ ≤ {max_norm:g}" if max_norm is not None else "",
              f"|gᵢ| ≤ {max_value:g}" if max_value is not None else ""]

@@ -129,3 +129,17 @@ def test_requirements_pin_every_dependency_of_optlib():
     wanted = {_normalise(re.split(r"[\s<>=!~;\[]", w, maxsplit=1)[0]) for w in wanted}
     pinned = {_normalise(m["name"]) for line in _requirement_lines() if (m := PIN.match(line))}
     assert wanted <= pinned, f"in pyproject.toml but not pinned: {sorted(wanted - pinned)}"
+
+
+#: The glue roles of myst-nb. ``{glue:.3g}`key``` is not one of them: it renders as literal
+#: text without a warning, so a format must go inside the role, ``{glue:text}`key:.3g```.
+GLUE_ROLES = {"", "any", "text", "md", "figure"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + sorted(CHAPTERS.glob("*.md")), ids=_rel)
+def test_glue_roles_are_ones_myst_nb_knows(path):
+    text = path.read_text(encoding="utf-8")
+    used = set(re.findall(r"\{glue(?::([^}]*))?\}`", text))
+    unknown = sorted(used - GLUE_ROLES)
+    assert not unknown, (f"{_rel(path)} uses {{glue:{unknown[0]}}}: not a myst-nb role (it shows "
+                         "as literal text); write {glue:text}`name:format`")
