@@ -10,9 +10,12 @@ OPTBOOK_CHROME and OPTBOOK_CHROMEDRIVER. Without them the browser tests skip, ex
 environment variable CI is set: there a missing browser is a failure.
 """
 
+import functools
+import http.server
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,9 @@ from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = Path(os.environ.get("OPTBOOK_HTML") or ROOT / "_build" / "html").resolve()
+#: axe-core, installed from npm by `make test` (``npm ci`` in tests/built, pinned in
+#: tests/built/package.json and package-lock.json).
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
@@ -84,3 +90,34 @@ def launch_browser(browser_paths: tuple[str, str]):
     for driver, profile in started:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(html_dir: Path):
+    """The built book served on 127.0.0.1 (a free port) for the whole session."""
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The text of axe-core's ``axe.min.js``, or skip (fail under CI) when npm did not run."""
+    if AXE.is_file():
+        return AXE.read_text(encoding="utf-8")
+    message = f"axe-core is not installed ({AXE}): run `npm ci --prefix tests/built`"
+    if os.environ.get("CI") or os.environ.get("OPTBOOK_REQUIRE_BUILD"):
+        pytest.fail(message)
+    pytest.skip(message)
