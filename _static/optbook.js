@@ -12,8 +12,8 @@
       what to do instead, within a few seconds.
    3. Search results. Sphinx makes the snippet under a result from the page's HTML, where
       the math is still TeX source (\(\rho\)); the snippet shows it as plain symbols.
-   4. Accessibility fixes to markup that scripts of the theme's extensions add after load:
-      the "Toggle hidden content" buttons get a name that matches what they show.
+   4. Accessibility fixes to the theme's markup and to what its extensions' scripts add after
+      load: buttons get a name that matches what they show, the primary sidebar a landmark.
 */
 (function () {
   "use strict";
@@ -104,7 +104,8 @@
       .trim();
   }
   function patchSearch() {
-    var S = window.Search;
+    // searchtools.js declares `const Search` (a global binding, not a property of window)
+    var S = typeof Search === "object" ? Search : window.Search;  // eslint-disable-line no-undef
     if (!S || typeof S.htmlToText !== "function" || S.htmlToText.optbookPatched) { return; }
     var original = S.htmlToText;
     var patched = function (htmlString, anchor) {
@@ -119,6 +120,18 @@
   }
 
   // -- 4. names of the theme extensions' buttons ------------------------------------------
+  function mendThemeMarkup() {
+    // the search field shows "Search Ctrl+K" but is named "Search": its text names it
+    document.querySelectorAll(".search-button-field[aria-label]").forEach(function (b) {
+      b.removeAttribute("aria-label");
+    });
+    // the primary sidebar holds the logo and the search field outside any landmark
+    var sidebar = document.getElementById("pst-primary-sidebar");
+    if (sidebar && !sidebar.getAttribute("role")) {
+      sidebar.setAttribute("role", "complementary");
+      sidebar.setAttribute("aria-label", "Book contents");
+    }
+  }
   function nameToggleButtons() {
     document.querySelectorAll("button.toggle-button[aria-label]").forEach(function (b) {
       // the button shows its hint ("Show code cell source"…) via CSS; the name says the same
@@ -129,6 +142,7 @@
 
   function ready() {
     forwardToggles();
+    mendThemeMarkup();
     watchLiveCode();
     patchSearch();
     nameToggleButtons();

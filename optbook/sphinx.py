@@ -21,13 +21,16 @@ instead), and the theme's ``fontawesome.js`` (1.5 MB, which swaps icons for SVG)
 by the template ``optbook/templates/layout.html``: the theme's style sheet already draws the
 same icons from its web fonts.
 
-It mends the theme's markup for assistive technology (``fix_markup``): header cells that are
-empty become plain cells, the bibliography's list gets list items instead of the deprecated
-``doc-biblioentry`` role.
+It mends the markup of the page body for assistive technology (``fix_markup``): header cells
+that are empty become plain cells, the bibliography's list gets list items instead of the
+deprecated ``doc-biblioentry`` role, the "Show code cell source" toggles are named by the text
+they show.
 
-At the end of a build it writes ``_static/optbook-cjk.woff``: the Chinese characters the book
-uses, cut out of Noto Sans CJK (SIL Open Font License) with fontTools' subsetter, so the
-terms show on a system without a CJK font (``_static/optbook.css`` names it as the last font).
+At the end of a build it re-encodes the figures' PNGs with a 256-colour palette (3-5x
+smaller, the same look: :func:`shrink_png`), and writes ``_static/optbook-cjk.woff``: the
+Chinese characters the book uses, cut out of Noto Sans CJK (SIL Open Font License) with
+fontTools' subsetter, so the terms show on a system without a CJK font
+(``_static/optbook.css`` names it as the last font).
 The full font comes from ``OPTBOOK_CJK_FONT`` or Debian's ``fonts-noto-cjk``
 (``/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc``), which `make` installs.
 
@@ -103,7 +106,9 @@ def drop_unused_widget_scripts(app: Any, pagename: str, templatename: str, conte
     for script in scripts:
         attributes = getattr(script, "attributes", {}) or {}
         name = getattr(script, "filename", str(script)) or ""
-        if name in manager or attributes.get("type") == WIDGET_STATE:
+        # Sphinx stores the files it was given under "_static/"
+        if (any(name == f"_static/{m}" or name == m for m in manager)
+                or attributes.get("type") == WIDGET_STATE):
             continue
         kept.append(script)
     if len(kept) != len(scripts):
@@ -121,6 +126,9 @@ def fix_markup(app: Any, pagename: str, templatename: str, context: dict,
         return
     # an empty header cell announces nothing: make it a plain cell
     body = _EMPTY_HEADER.sub('<td class="head"></td>', body)
+    # myst-nb's "Show code cell source" toggles: a name ("Toggle hidden content") that differs
+    # from the text a reader sees; without it the name is the visible text
+    body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
     # sphinxcontrib-bibtex: a role="list" whose children are role="doc-biblioentry"
     # (deprecated, and not a list item): make them list items
     if "citation-list" in body:
@@ -206,6 +214,59 @@ def write_cjk_font(app: Any, exception: Exception | None) -> None:
                 f"_static/{CJK_FONT_FILE} ({size / 1e3:.0f} kB)")
 
 
+PALETTE_MARK = "optbook-palette"
+
+
+def shrink_png(path: Path, colors: int = 256) -> tuple[int, int]:
+    """Re-encode a figure PNG with a palette of ``colors`` (lossless-looking for plots).
+
+    Matplotlib's figures have a few flat colours and their anti-aliased edges; 256 colours
+    keep them as they look and make the file 3-5x smaller. The resolution recorded in the
+    file (dpi) is kept; a file already done (marked in a text chunk) is left alone.
+    Returns the sizes before and after.
+    """
+    from PIL import Image, PngImagePlugin
+
+    before = path.stat().st_size
+    with Image.open(path) as im:
+        if im.info.get(PALETTE_MARK) or im.mode not in ("RGB", "RGBA"):
+            return before, before
+        im.load()
+        dpi = im.info.get("dpi")
+        transparent = im.mode == "RGBA" and im.getextrema()[3][0] < 255
+        source = im if transparent else im.convert("RGB")
+        # median cut keeps flat colours exact (white stays 255); only octree takes alpha
+        method = Image.Quantize.FASTOCTREE if transparent else Image.Quantize.MEDIANCUT
+        quantized = source.quantize(colors=colors, method=method, dither=Image.Dither.NONE)
+    info = PngImagePlugin.PngInfo()
+    info.add_text(PALETTE_MARK, "1")
+    tmp = path.with_suffix(".tmp.png")
+    quantized.save(tmp, "PNG", compress_level=6, pnginfo=info,
+                   **({"dpi": dpi} if dpi else {}))
+    after = tmp.stat().st_size
+    if after < before:
+        tmp.replace(path)
+        return before, after
+    tmp.unlink()
+    return before, before
+
+
+def shrink_images(app: Any, exception: Exception | None) -> None:
+    """After an HTML build: every figure PNG in ``_images`` with a 256-colour palette."""
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    from sphinx.util import logging
+
+    folder = Path(app.outdir) / "_images"
+    before = after = 0
+    for path in sorted(folder.glob("*.png")) if folder.is_dir() else []:
+        b, a = shrink_png(path)
+        before, after = before + b, after + a
+    if before != after:
+        logging.getLogger(__name__).info(
+            f"optbook: figure PNGs {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB (palette)")
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", drop_vendored_files)
     app.connect("config-inited", add_templates)
@@ -215,4 +276,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", drop_unused_widget_scripts, priority=900)
     app.connect("html-page-context", fix_markup, priority=900)
     app.connect("build-finished", write_cjk_font)
+    app.connect("build-finished", shrink_images)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

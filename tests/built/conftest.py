@@ -11,6 +11,7 @@ environment variable CI is set: there a missing browser is a failure.
 """
 
 import functools
+import gzip
 import http.server
 import os
 import shutil
@@ -92,14 +93,40 @@ def launch_browser(browser_paths: tuple[str, str]):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+#: What a static host such as GitHub Pages sends gzip-compressed (when the browser accepts it).
+GZIP_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".txt", ".map", ".xml", ".inv"}
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: str, mtime: float) -> bytes:
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built book as a static host does: text files gzip-compressed on request."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         pass
+
+    def do_GET(self) -> None:
+        path = self.translate_path(self.path)
+        wanted = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wanted and os.path.isfile(path) and Path(path).suffix in GZIP_SUFFIXES):
+            super().do_GET()
+            return
+        body = _gzipped(path, os.path.getmtime(path))
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 @pytest.fixture(scope="session")
 def base_url(html_dir: Path):
-    """The built book served on 127.0.0.1 (a free port) for the whole session."""
+    """The built book served on 127.0.0.1 (a free port) for the whole session, text files
+    gzip-compressed as GitHub Pages sends them."""
     handler = functools.partial(_QuietHandler, directory=str(html_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

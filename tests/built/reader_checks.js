@@ -88,7 +88,9 @@ var CHECKS = (function () {
       var s = getComputedStyle(el);
       var scroller = /(auto|scroll)/.test(s.overflowX);
       var clipped = s.overflowX === "hidden" || s.overflowX === "clip";
-      if ((scroller || clipped) && el.scrollWidth > el.clientWidth + 2) {
+      // an inline box (inline math) has no width of its own to overflow
+      var boxed = s.display.indexOf("inline") !== 0;
+      if (boxed && (scroller || clipped) && el.scrollWidth > el.clientWidth + 2) {
         // a code block that scrolls is normal for code; everything else is reported
         if (el.tagName === "PRE" || el.closest(".highlight")) { return; }
         out.push({el: label(el), kind: scroller ? "scrolls" : "clipped",
@@ -124,22 +126,26 @@ var CHECKS = (function () {
     });
   }
 
-  // Total bytes of the page: the document and every resource it loaded (encoded sizes).
+  // Bytes of the page: the document and every resource it loaded, as sent (encoded, e.g.
+  // gzip) and as unpacked (decoded).
   function weight() {
     var nav = performance.getEntriesByType("navigation")[0];
-    var items = [{name: location.href, bytes: nav ? nav.encodedBodySize : 0}];
+    var items = [{name: location.href, bytes: nav ? nav.encodedBodySize : 0,
+                  unpacked: nav ? nav.decodedBodySize : 0}];
     var seen = new Set();
     performance.getEntriesByType("resource").forEach(function (e) {
       if (seen.has(e.name) || e.name.indexOf("data:") === 0) { return; }
       seen.add(e.name);
-      items.push({name: e.name, bytes: e.encodedBodySize || e.transferSize || 0});
+      items.push({name: e.name, bytes: e.encodedBodySize || e.transferSize || 0,
+                  unpacked: e.decodedBodySize || e.encodedBodySize || 0});
     });
     return items;
   }
 
+  // The colour mode the page shows: the theme reads data-theme (data-mode is the reader's
+  // choice, light/dark/auto, which stays as it is).
   function setMode(mode) {
     document.documentElement.setAttribute("data-theme", mode);
-    document.documentElement.setAttribute("data-mode", mode);
   }
 
   return {contrast: contrast, overflow: overflow, images: images, weight: weight,

@@ -175,3 +175,26 @@ def test_screenshots_of_a_chapter_in_both_modes(phone, base_url, shots, width):
             path = shots / f"reader_{width}_{mode}_{where}.png"
             phone.save_screenshot(str(path))
             assert path.stat().st_size > 10_000
+
+
+def test_live_code_says_what_failed_when_offline(phone, base_url):
+    """Offline, thebe cannot be fetched: within a few seconds the page says so and what to do."""
+    _open(phone, f"{base_url}/{SHOT_PAGE}.html", 1280)
+    assert phone.execute_script("return !!document.querySelector('.btn-launch-thebe');"), (
+        "no Live Code button on a chapter page")
+    phone.execute_script("document.querySelector('.btn-launch-thebe').click();")
+    started = time.monotonic()
+    message = ""
+    while time.monotonic() - started < 12:
+        message = phone.execute_script(
+            "const n = document.querySelector('.optbook-live-status');"
+            "return n ? n.textContent : '';")
+        if message:
+            break
+        time.sleep(0.2)
+    waited = time.monotonic() - started
+    assert "Live Code could not start" in message, "no message after 12 s"
+    assert "Binder" in message and "Colab" in message, message
+    assert waited < 10, f"the reader waited {waited:.1f} s for the message"
+    assert phone.execute_script(
+        "return document.querySelector('.optbook-live-status').getAttribute('role');") == "alert"
