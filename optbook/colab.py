@@ -63,10 +63,15 @@ from optbook.figures import use_book_style
 use_book_style()'''
 
 
+#: Set-up cells written by hand before this module (replaced by the generated one).
+OLD_MARKERS = ("# Set-up for the book's pages",)
+
+
 def is_setup_cell(cell: dict) -> bool:
+    """Whether ``cell`` is a set-up cell (this module's, or an older hand-written one)."""
     source = cell.get("source", "")
     source = "".join(source) if isinstance(source, list) else source
-    return cell.get("cell_type") == "code" and source.startswith(MARKER)
+    return cell.get("cell_type") == "code" and source.startswith((MARKER, *OLD_MARKERS))
 
 
 def ensure_setup_cell(path: str | Path, source: str) -> bool:

@@ -85,6 +85,8 @@ var CHECKS = (function () {
     var out = [];
     article.querySelectorAll("*").forEach(function (el) {
       if (!visible(el) || el.closest("mjx-assistive-mml, .sd-tab-content")) { return; }
+      // MathJax's inner boxes clip by design (stretchy delimiters); its container is checked
+      if (el.tagName.indexOf("MJX-") === 0 && el.tagName !== "MJX-CONTAINER") { return; }
       var s = getComputedStyle(el);
       var scroller = /(auto|scroll)/.test(s.overflowX);
       var clipped = s.overflowX === "hidden" || s.overflowX === "clip";

@@ -36,6 +36,7 @@ FLAGS = [
 def phone(launch_browser):
     driver = launch_browser(FLAGS, logs=("browser",), timeout=60)
     driver.get("about:blank")
+    _open(driver, "about:blank", 390)
     return driver
 
 
@@ -47,9 +48,15 @@ def shots(html_dir: Path) -> Path:
 
 
 def _open(driver, url: str, width: int) -> None:
-    size = driver.get_window_size()
-    if size["width"] != width:
-        driver.set_window_size(width, 844 if width < 600 else 1000)
+    """Load ``url`` at ``width`` CSS px: a phone (emulated, as Chrome's windows have a minimum
+    width of 500 px) or a desktop window."""
+    if width < 600:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": 844, "deviceScaleFactor": 1, "mobile": False})
+    else:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        if driver.get_window_size()["width"] != width:
+            driver.set_window_size(width, 1000)
     driver.get(url)
     for _ in range(200):
         if driver.execute_script("return document.readyState") == "complete":
@@ -130,6 +137,7 @@ def _close(driver) -> None:
 @pytest.mark.parametrize("width", [390, 1280])
 def test_every_sidebar_toggle_opens_its_panel(phone, base_url, shots, width):
     _open(phone, f"{base_url}/{SHOT_PAGE}.html", width)
+    assert phone.execute_script("return innerWidth;") == width
     tapped = []
     for side in ("primary", "secondary"):
         for button in phone.execute_script(_VISIBLE_TOGGLES, side):

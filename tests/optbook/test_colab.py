@@ -64,3 +64,14 @@ def test_the_cell_is_inserted_once_and_updated_in_place(tmp_path):
     assert sum(is_setup_cell(c) for c in nb.cells) == 1
     assert URL + "-2" in nb.cells[0].source
     nbformat.validate(nb)
+
+
+def test_an_older_hand_written_setup_cell_is_replaced(tmp_path):
+    old = nbformat.v4.new_code_cell(
+        "# Set-up for the book's pages (hidden in the book): the book's figure style.\n"
+        "import optbook.figures\n\noptbook.figures.use_book_style()",
+        metadata={"tags": ["remove-cell"]})
+    path = _notebook(tmp_path, [old, nbformat.v4.new_markdown_cell("# Title")])
+    assert ensure_setup_cell(path, setup_source(URL)) is True
+    nb = nbformat.read(path, as_version=4)
+    assert len(nb.cells) == 2 and nb.cells[0].source == setup_source(URL)
