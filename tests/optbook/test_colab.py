@@ -31,11 +31,18 @@ def test_running_the_cell_outside_colab_only_applies_the_style():
     import matplotlib as mpl
 
     from optbook.figures import FIGSIZE, FONT_PT
+    from optbook.registry import COLORS
+    from optlib import plotting
 
-    with mpl.rc_context():
-        exec(compile(setup_source(URL), "<setup cell>", "exec"), {})
-        assert tuple(mpl.rcParams["figure.figsize"]) == pytest.approx(FIGSIZE)
-        assert mpl.rcParams["xtick.labelsize"] == FONT_PT["tick"]
+    saved = {k: dict(v) for k, v in plotting.METHOD_STYLES.items()}
+    try:
+        with mpl.rc_context():
+            exec(compile(setup_source(URL), "<setup cell>", "exec"), {})
+            assert tuple(mpl.rcParams["figure.figsize"]) == pytest.approx(FIGSIZE)
+            assert mpl.rcParams["xtick.labelsize"] == FONT_PT["tick"]
+            assert plotting.METHOD_STYLES["Adam"]["color"] == COLORS["Adam"]
+    finally:
+        plotting.set_method_styles(saved)
 
 
 def test_bad_repository_settings_are_refused(tmp_path):
