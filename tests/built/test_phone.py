@@ -206,3 +206,20 @@ def test_live_code_says_what_failed_when_offline(phone, base_url):
     assert waited < 10, f"the reader waited {waited:.1f} s for the message"
     assert phone.execute_script(
         "return document.querySelector('.optbook-live-status').getAttribute('role');") == "alert"
+
+
+def test_search_snippets_show_no_raw_tex(phone, base_url):
+    """Sphinx makes a result's snippet from the page's HTML, where math is still TeX source;
+    _static/optbook.js turns it into symbols."""
+    _open(phone, f"{base_url}/search.html?q=effective+learning+rate", 1280)
+    snippets: list[str] = []
+    for _ in range(100):
+        snippets = phone.execute_script(
+            "return Array.from(document.querySelectorAll('#search-results p.context'))"
+            ".map(p => p.textContent);")
+        if len(snippets) >= 3:
+            break
+        time.sleep(0.1)
+    assert snippets, "the search found nothing for 'effective learning rate'"
+    raw = [s[:120] for s in snippets if any(t in s for t in ("\\(", "\\)", "\\frac", "\\epsilon"))]
+    assert not raw, f"search snippets with TeX source: {raw}"
