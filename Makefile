@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 HTML   := _build/html
 PORT   ?= 8000
 
-.PHONY: help venv book test lint serve clean strip cache-check
+.PHONY: help venv book test lint serve clean strip cache-check browser-deps
 
 help:
 	@echo "make book    build the HTML book (runs the notebooks, cached) into $(HTML)/"
@@ -67,19 +67,29 @@ test: $(STAMP) cache-check
 	if [ $$rc -eq 5 ]; then echo "No notebooks in chapters/ yet: nothing for nbval to run."; \
 	elif [ $$rc -ne 0 ]; then exit $$rc; fi
 	@echo "==> [3/4] strict book build"
+	@$(MAKE) --no-print-directory browser-deps
 	rm -rf $(HTML)/reports
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo "==> [4/4] checks on the built HTML, and every page in headless Chromium (offline)"
-	@# Chromium and its driver for the browser tests; a CJK font so that the screenshots show the
-	@# Chinese terms as a reader sees them (not as empty boxes). OPTBOOK_CHROME (and
-	@# OPTBOOK_CHROMEDRIVER) name another Chrome instead, as on GitHub's runners.
-	@{ [ -n "$${OPTBOOK_CHROME:-}" ] || { command -v chromium && command -v chromedriver && \
-	   fc-list :lang=zh | grep -q .; }; } >/dev/null || \
-	  { DEBIAN_FRONTEND=noninteractive apt-get update -q && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
-	      fonts-noto-cjk; } || \
-	  { [ -z "$${CI:-}" ] && echo "chromium could not be installed: browser tests will skip."; }
 	OPTBOOK_REQUIRE_BUILD=1 $(BIN)/python -m pytest tests/built
+
+# What the strict build and the browser tests need besides Python:
+# - Noto Sans CJK (Debian's fonts-noto-cjk): the build cuts the book's Chinese characters out
+#   of it (optbook/sphinx.py), and the screenshots show them as a reader sees them;
+# - Chromium and its driver; OPTBOOK_CHROME (and OPTBOOK_CHROMEDRIVER) name another Chrome
+#   instead, as on GitHub's runners;
+# - axe-core from npm, pinned in tests/built/package-lock.json (into tests/built/node_modules).
+browser-deps:
+	@{ [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] && \
+	   { [ -n "$${OPTBOOK_CHROME:-}" ] || { command -v chromium && command -v chromedriver; }; }; \
+	 } >/dev/null || \
+	  { DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk \
+	      $$([ -n "$${OPTBOOK_CHROME:-}" ] || echo chromium chromium-driver); } || \
+	  { [ -z "$${CI:-}" ] && echo "chromium or the CJK font could not be installed."; }
+	@[ -f tests/built/node_modules/axe-core/axe.min.js ] || \
+	  npm ci --prefix tests/built --no-audit --no-fund --loglevel=error || \
+	  { [ -z "$${CI:-}" ] && echo "npm could not install axe-core: its checks will skip."; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

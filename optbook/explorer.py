@@ -156,15 +156,18 @@ def _explorer_class() -> type:
         def __init__(self, methods: Sequence[str], objective: str, steps: int,
                      start: tuple[float, float] | None,
                      params: Mapping[str, Mapping[str, float]], size: tuple[float, float],
-                     dpi: int) -> None:
+                     dpi: int, labels: Mapping[str, str] | None = None) -> None:
             self._muted = True
+            # a method asked for by an alias ("GD") is shown under that name
+            self.labels = {name: (labels or {}).get(name, name) for name in METHODS}
             self.redraw_count = 0
             self.last_redraw_seconds = float("nan")
             self.runs: dict[str, Any] = {}
 
             # -- controls ---------------------------------------------------------------
             self.method_buttons = {
-                name: widgets.ToggleButton(value=name in methods, description=name,
+                name: widgets.ToggleButton(value=name in methods,
+                                           description=self.labels[name],
                                            tooltip=cls.rule,
                                            layout=widgets.Layout(width="auto"))
                 for name, cls in METHODS.items()}
@@ -174,7 +177,8 @@ def _explorer_class() -> type:
                 for name, cls in METHODS.items()}
             self.method_boxes = {
                 name: widgets.VBox(
-                    [widgets.HTML(f"<b>{name}</b> &nbsp; <code>{html.escape(cls.rule)}</code>"),
+                    [widgets.HTML(f"<b>{self.labels[name]}</b> &nbsp; "
+                                  f"<code>{html.escape(cls.rule)}</code>"),
                      *self.sliders[name].values()],
                     layout=widgets.Layout(border="1px solid #ddd", padding="2px 6px",
                                           margin="2px"))
@@ -202,7 +206,7 @@ def _explorer_class() -> type:
             self.loss_ax = self.figure.add_axes((0.58, 0.14, 0.40, 0.76))
             self.loss_lines = {
                 name: self.loss_ax.plot([], [], color=COLORS[name], linewidth=1.5,
-                                        label=name)[0]
+                                        label=self.labels[name])[0]
                 for name in METHODS}
             self.loss_ax.set_xlabel("step $t$")
             # few ticks and no title: the axis decorations are most of a redraw's cost
@@ -294,7 +298,7 @@ def _explorer_class() -> type:
                 plotting.contour(f, ax=ax)
                 ax.set_title(f.name, fontsize=10)
                 lines = {name: ax.plot([], [], "-", marker=".", markersize=3, linewidth=1.3,
-                                       color=COLORS[name], label=name)[0]
+                                       color=COLORS[name], label=self.labels[name])[0]
                          for name in METHODS}
                 lines["start"] = ax.plot([], [], "o", color="0.2", markersize=6)[0]
                 self._panels[objective] = (ax, f, lines)
@@ -326,7 +330,7 @@ def _explorer_class() -> type:
                 if traj.diverged:
                     end = int(traj.diverged_at)
                     xs, values = xs[:end + 1], values[:end]
-                    notes.append(f"{name} diverged at step {end}")
+                    notes.append(f"{self.labels[name]} diverged at step {end}")
                 # keep far-away points from stretching the drawing
                 shown = np.clip(xs, [x_lo - 10 * (x_hi - x_lo), y_lo - 10 * (y_hi - y_lo)],
                                 [x_hi + 10 * (x_hi - x_lo), y_hi + 10 * (y_hi - y_lo)])
@@ -355,7 +359,8 @@ def _explorer_class() -> type:
             self.loss_ax.set_xlim(0, max(steps, 1))
             handles = [self.loss_lines[n] for n in chosen]
             legend = self.loss_ax.get_legend()
-            if legend is None or [t.get_text() for t in legend.get_texts()] != chosen:
+            names = [self.labels[n] for n in chosen]
+            if legend is None or [t.get_text() for t in legend.get_texts()] != names:
                 if legend is not None:
                     legend.remove()
                 if handles:
@@ -363,7 +368,7 @@ def _explorer_class() -> type:
 
             self.image.value = self._render_png(ax, lines)
             summary = ", ".join(
-                f"{n}: f = {self.runs[n].values[-1]:.3g}" for n in chosen
+                f"{self.labels[n]}: f = {self.runs[n].values[-1]:.3g}" for n in chosen
                 if not self.runs[n].diverged)
             self.status.value = html.escape(
                 f"after {steps} steps: " + "; ".join(filter(None, [summary, *notes])))
@@ -418,7 +423,8 @@ def explore(methods: Iterable[str | type[Optimizer]] = ("SGD", "Momentum"),
 
     Args:
         methods: the optimizers chosen at first (class names, classes, or the aliases
-            ``"GD"``/``"NAG"``); the reader can toggle every method of ``optlib.ALL``.
+            ``"GD"``/``"NAG"``, under which the method is then labelled); the reader can
+            toggle every method of ``optlib.ALL``.
         objective: one of ``"ellipse"``, ``"rotated ellipse"``, ``"Rosenbrock"``,
             ``"saddle"``, ``"Beale"``.
         steps: the number of steps at first (the slider goes to 300).
@@ -429,7 +435,10 @@ def explore(methods: Iterable[str | type[Optimizer]] = ("SGD", "Momentum"),
     Returns:
         An ``ipywidgets.VBox``. Display it as the last expression of a cell.
     """
+    methods = list(methods)
     chosen = [_method_name(m) for m in methods]
+    labels = {ALIASES[m]: m for m in methods if isinstance(m, str) and m in ALIASES}
     params = {_method_name(k): v for k, v in (params or {}).items()}
     Explorer = _explorer_class()
-    return Explorer(chosen, _problem_name(objective), int(steps), start, params, size, dpi)
+    return Explorer(chosen, _problem_name(objective), int(steps), start, params, size, dpi,
+                    labels)

@@ -194,8 +194,10 @@ def question_bank_page(chapters: list[str] | None = None, folder: str | Path | N
         numbered.sort(key=lambda pair: DIFFICULTIES.index(pair[1].difficulty))
         if not numbered:
             continue
-        parts.append(f"{'#' * level} {chapter_title(chapter, folder)}\n\nFrom {{doc}}`{chapter}`: "
-                     f"{len(numbered)} question{'s' if len(numbered) != 1 else ''}.\n")
+        # the count sits in a div of its own: the difficulty filter rewrites it
+        parts.append(f"{'#' * level} {chapter_title(chapter, folder)}\n\n"
+                     f":::{{div}} optlib-qcount\nFrom {{doc}}`{chapter}`: "
+                     f"{len(numbered)} question{'s' if len(numbered) != 1 else ''}.\n:::\n")
         parts += [f":::::{{div}} optlib-q optlib-q-{q.difficulty}\n"
                   f"{_render(q, number, link=True)}:::::\n" for number, q in numbered]
     return Markdown("\n".join(parts))

@@ -4,7 +4,8 @@
 settings (say 12 learning rates × 10 momentum coefficients = 120 runs, hyper-parameters of
 shape ``(K, 1)``), keeps every trajectory and loss curve, and returns a :class:`WebFigure`.
 Displayed as the last expression of a cell it becomes a self-contained HTML snippet: the
-precomputed data as JSON (4 significant digits), the contour lines as precomputed polylines,
+precomputed data as JSON (paths and loss curves as base64 16-bit integers, see
+:func:`encode_paths` and :func:`encode_losses`), the contour lines as precomputed polylines,
 and a small inline script (no library, nothing loaded from anywhere) that draws the path
 over the contours and the loss curve on two canvases. One range slider per swept
 hyper-parameter picks the setting; moving it redraws from the stored data in a few
@@ -29,13 +30,15 @@ page do not interfere: every display gets its own element id and the script only
 inside its own element; it defines no globals, so require.js and MathJax on the page do not
 matter (and the figure is marked for MathJax to skip).
 
-Keep each figure small: about ``runs × (steps + 1) × 3`` numbers are stored; 200 runs of 80
-steps is about 0.4 MB. The attribute ``WebFigure.size_bytes`` tells the size, and the constructor
-refuses a figure over :data:`MAX_BYTES`.
+Keep each figure small: ``runs × (steps + 1) × 3`` 16-bit numbers are stored, 8 characters of
+base64 per step of a run; 200 runs of 80 steps is about 130 kB. The attribute
+``WebFigure.size_bytes`` tells the size, and the constructor refuses a figure over
+:data:`MAX_BYTES`.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import itertools
 import json
@@ -55,6 +58,75 @@ from .registry import ALIASES, METHODS, PROBLEMS
 
 #: The largest snippet :class:`WebFigure` accepts: one figure adds at most this to a page.
 MAX_BYTES = 1_000_000
+
+#: Path points are stored as 16-bit integers: ``PATH_SCALE`` steps per window width (or
+#: height), so a point is placed to 1/2000 of the plot (well under a pixel on any screen);
+#: points more than :data:`PATH_CLIP` windows away are pulled in to that distance.
+PATH_SCALE = 2000
+PATH_CLIP = 15
+#: Losses on a log axis are stored as ``round(LOSS_SCALE · log10(loss))`` in 16 bits (a step of
+#: 0.23 %, invisible on a log axis); a loss of exactly 0 as :data:`ZERO_CODE`. Losses on a
+#: linear axis (the saddle) as ``round(LINEAR_SCALE · ((v − lo)/(hi − lo) − ½))``.
+LOSS_SCALE = 1000
+LINEAR_SCALE = 20000
+ZERO_CODE = -32768
+_INT16_MAX = 32000
+
+
+def with_value(grid: np.ndarray, value: float) -> np.ndarray:
+    """``grid`` with ``value`` added in sorted place, unless the grid already holds it."""
+    grid = np.asarray(grid, dtype=np.float64)
+    if np.any(np.isclose(grid, value, rtol=1e-9, atol=0.0)):
+        return grid
+    return np.sort(np.append(grid, value)) if np.all(np.diff(grid) >= 0) \
+        else np.append(grid, value)
+
+
+def _b64_int16(codes: np.ndarray) -> str:
+    return base64.b64encode(np.asarray(codes, dtype="<i2").tobytes()).decode("ascii")
+
+
+def _int16_b64(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<i2").astype(np.int64)
+
+
+def encode_paths(xs: np.ndarray, bounds: Sequence[Sequence[float]]) -> str:
+    """Points ``(n, 2)`` as base64 little-endian int16 pairs, 1/:data:`PATH_SCALE` window."""
+    (x_lo, x_hi), (y_lo, y_hi) = bounds
+    unit = (np.asarray(xs, dtype=np.float64) - [x_lo, y_lo]) / [x_hi - x_lo, y_hi - y_lo]
+    unit = np.nan_to_num(unit, nan=0.0, posinf=1 + PATH_CLIP, neginf=-PATH_CLIP)
+    return _b64_int16(np.rint(np.clip(unit, -PATH_CLIP, 1 + PATH_CLIP) * PATH_SCALE))
+
+
+def decode_paths(text: str, bounds: Sequence[Sequence[float]]) -> np.ndarray:
+    """The inverse of :func:`encode_paths` (what the page's script computes), ``(n, 2)``."""
+    (x_lo, x_hi), (y_lo, y_hi) = bounds
+    unit = _int16_b64(text).reshape(-1, 2) / PATH_SCALE
+    return unit * [x_hi - x_lo, y_hi - y_lo] + [x_lo, y_lo]
+
+
+def encode_losses(values: np.ndarray, log: bool, y_range: Sequence[float]) -> str:
+    """Loss values as base64 int16: log10 steps of 1/:data:`LOSS_SCALE`, or linear in the range."""
+    v = np.asarray(values, dtype=np.float64)
+    if log:
+        with np.errstate(divide="ignore"):
+            exp = np.log10(np.where(v > 0, v, 1.0))
+        codes = np.clip(np.rint(exp * LOSS_SCALE), -_INT16_MAX, _INT16_MAX)
+        codes = np.where(v > 0, codes, ZERO_CODE)
+    else:
+        lo, hi = y_range
+        codes = np.clip(np.rint(((v - lo) / (hi - lo) - 0.5) * LINEAR_SCALE),
+                        -_INT16_MAX, _INT16_MAX)
+    return _b64_int16(codes)
+
+
+def decode_losses(text: str, log: bool, y_range: Sequence[float]) -> np.ndarray:
+    """The inverse of :func:`encode_losses` (what the page's script computes)."""
+    codes = _int16_b64(text)
+    if log:
+        return np.where(codes == ZERO_CODE, 0.0, 10.0 ** (codes / LOSS_SCALE))
+    lo, hi = y_range
+    return lo + (codes / LINEAR_SCALE + 0.5) * (hi - lo)
 
 
 
@@ -136,17 +208,31 @@ class WebFigure:
             f'<style>{asset("webfig.css").replace("#ID", "#" + fid)}</style>'
             f'<div class="owf-title">{title} '
             '<span class="owf-badge">interactive, no kernel needed</span></div>'
+            '<div class="owf-controls"></div>'
             '<div class="owf-panels">'
-            '<canvas class="owf-path" role="img" aria-label="path over contour lines">'
-            '</canvas>'
-            '<canvas class="owf-loss" role="img" aria-label="loss curve"></canvas></div>'
-            '<div class="owf-controls"></div><div class="owf-readout"></div>'
+            '<canvas class="owf-path" role="img" aria-label="the path of the chosen setting '
+            'over the contour lines"></canvas>'
+            '<canvas class="owf-loss" role="img" aria-label="the loss curve of the chosen '
+            'setting"></canvas></div>'
+            '<div class="owf-readout" aria-live="polite"></div>'
             f'<script type="application/json" class="owf-data">{payload}</script>'
             f'<script>{asset("webfig.js").replace("__ID__", fid)}</script>'
             '</div>')
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def run(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The stored path ``(n, 2)`` and loss curve ``(n,)`` of run ``k``, as the page reads
+        them (row-major over the sliders: the first slider is the outer index)."""
+        d = self.data
+        start = int(sum(d["lengths"][:k]))
+        end = start + int(d["lengths"][k])
+        if not hasattr(self, "_decoded"):
+            self._decoded = (decode_paths(d["paths"], d["bounds"]),
+                             decode_losses(d["losses"], d["log"], d["yrange"]))
+        paths, losses = self._decoded
+        return paths[start:end], losses[start:end]
 
     def __repr__(self) -> str:
         params = " × ".join(f"{p['name']}[{len(p['values'])}]" for p in self.data["params"])
@@ -197,6 +283,16 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
     grids = {k: np.asarray(v, dtype=np.float64).ravel() for k, v in sweep.items()}
     if any(g.size == 0 for g in grids.values()):
         raise ValueError("every swept hyper-parameter needs at least one value")
+    # the sliders start exactly at ``start``: a value between grid points joins the grid
+    # (otherwise a slider would open at the nearest grid value, e.g. 0.391 for 0.4)
+    for key, want in (start or {}).items():
+        if key not in grids:
+            raise ValueError(f"start names {key!r}, which is not swept; swept: {list(grids)}")
+        lo, hi = grids[key].min(), grids[key].max()
+        if not lo <= float(want) <= hi:
+            raise ValueError(f"start {key}={want!r} is outside its swept values [{lo:.4g}, "
+                             f"{hi:.4g}]")
+        grids[key] = with_value(grids[key], float(want))
 
     # -- one batched run over the whole grid: hyper-parameters of shape (K, 1) ---------------
     combos = np.array(list(itertools.product(*grids.values())))          # (K, n_params)
@@ -208,33 +304,31 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
     traj = run(opt, f, point, steps)                                     # xs: (steps+1, K, 2)
 
     (x_lo, x_hi), (y_lo, y_hi) = f.bounds
-    w, h = x_hi - x_lo, y_hi - y_lo
-    lo_clip = np.array([x_lo - 20 * w, y_lo - 20 * h])
-    hi_clip = np.array([x_hi + 20 * w, y_hi + 20 * h])
     f_min = f.min_value if (log_loss and f.min_value is not None) else 0.0
     f0 = float(traj.values[0, 0])
-    paths, losses, diverged = [], [], []
+    lengths, diverged, path_parts, loss_parts = [], [], [], []
     for k in range(combos.shape[0]):
         end = int(traj.diverged_at[k]) if traj.diverged[k] else steps + 1
-        xs = np.clip(traj.xs[:end, k], lo_clip, hi_clip)
-        vals = traj.values[:end, k]
-        if log_loss:
-            vals = np.maximum(vals - f_min, 0.0)
-        paths.append(_round(xs.ravel()))
-        losses.append(_round(np.clip(vals, -1e30, 1e30)))
+        lengths.append(end)
         diverged.append(int(traj.diverged_at[k]) if traj.diverged[k] else -1)
+        path_parts.append(traj.xs[:end, k])
+        vals = traj.values[:end, k]
+        loss_parts.append(np.maximum(vals - f_min, 0.0) if log_loss else vals)
+    xs = np.concatenate(path_parts)                                      # (sum of lengths, 2)
+    losses = np.concatenate(loss_parts).astype(np.float64)
+    losses = np.where(np.isfinite(losses), losses, np.sign(np.nan_to_num(losses)) * 1e30)
+    finals = [float(part[-1]) if part.size else 0.0 for part in loss_parts]
 
     # loss axis: one fixed range for every setting, so curves can be compared by eye
-    finite = np.concatenate([np.asarray(v, dtype=np.float64) for v in losses])
     if log_loss:
-        positive = finite[finite > 0]
+        positive = losses[losses > 0]
         top = math.ceil(math.log10(max(abs(f0 - f_min), 1e-300) * 100))
         bottom = math.floor(math.log10(positive.min())) if positive.size else top - 12
         y_range = [max(bottom, top - 16), top]
     else:
         spread = max(abs(f0), 1.0)
-        y_range = [float(max(finite.min(), f0 - 50 * spread)),
-                   float(min(finite.max(), f0 + 10 * spread))]
+        y_range = [float(max(losses.min(), f0 - 50 * spread)),
+                   float(min(losses.max(), f0 + 10 * spread))]
         if y_range[0] == y_range[1]:
             y_range = [y_range[0] - 1, y_range[1] + 1]
 
@@ -257,7 +351,10 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
         "ylabel": "f(x\u209c) \u2212 f*" if log_loss else "f(x\u209c)",
         "params": params, "fixed": shown_fixed,
         "contours": contour_polylines(f, f.bounds), "grid": 1000,
-        "paths": paths, "losses": losses, "diverged": diverged,
+        "lengths": lengths, "diverged": diverged, "final": _round(finals),
+        "pscale": PATH_SCALE, "paths": encode_paths(xs, f.bounds),
+        "lscale": LOSS_SCALE if log_loss else LINEAR_SCALE,
+        "losses": encode_losses(losses, log_loss, y_range),
     }
     return WebFigure(data, max_bytes=max_bytes)
 

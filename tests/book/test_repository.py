@@ -143,3 +143,18 @@ def test_glue_roles_are_ones_myst_nb_knows(path):
     unknown = sorted(used - GLUE_ROLES)
     assert not unknown, (f"{_rel(path)} uses {{glue:{unknown[0]}}}: not a myst-nb role (it shows "
                          "as literal text); write {glue:text}`name:format`")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_rel)
+def test_notebook_starts_with_the_setup_cell(path):
+    """The hidden first cell installs the book on Colab (repository from _config.yml) and
+    applies the book's figure style; `python -m optbook.colab` writes it."""
+    from optbook.colab import TAGS, repository, setup_source
+
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0] if nb.cells else None
+    expected = setup_source(*repository(ROOT))
+    assert first is not None and first.cell_type == "code" and first.source == expected, (
+        f"{_rel(path)}: the first cell is not the current set-up cell; "
+        "run `.venv/bin/python -m optbook.colab`")
+    assert first.metadata.get("tags") == TAGS, f"{_rel(path)}: the set-up cell must be hidden"

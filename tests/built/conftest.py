@@ -10,9 +10,13 @@ OPTBOOK_CHROME and OPTBOOK_CHROMEDRIVER. Without them the browser tests skip, ex
 environment variable CI is set: there a missing browser is a failure.
 """
 
+import functools
+import gzip
+import http.server
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,9 @@ from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = Path(os.environ.get("OPTBOOK_HTML") or ROOT / "_build" / "html").resolve()
+#: axe-core, installed from npm by `make test` (``npm ci`` in tests/built, pinned in
+#: tests/built/package.json and package-lock.json).
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
@@ -84,3 +91,60 @@ def launch_browser(browser_paths: tuple[str, str]):
     for driver, profile in started:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+#: What a static host such as GitHub Pages sends gzip-compressed (when the browser accepts it).
+GZIP_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".txt", ".map", ".xml", ".inv"}
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: str, mtime: float) -> bytes:
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built book as a static host does: text files gzip-compressed on request."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+    def do_GET(self) -> None:
+        path = self.translate_path(self.path)
+        wanted = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wanted and os.path.isfile(path) and Path(path).suffix in GZIP_SUFFIXES):
+            super().do_GET()
+            return
+        body = _gzipped(path, os.path.getmtime(path))
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="session")
+def base_url(html_dir: Path):
+    """The built book served on 127.0.0.1 (a free port) for the whole session, text files
+    gzip-compressed as GitHub Pages sends them."""
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The text of axe-core's ``axe.min.js``, or skip (fail under CI) when npm did not run."""
+    if AXE.is_file():
+        return AXE.read_text(encoding="utf-8")
+    message = f"axe-core is not installed ({AXE}): run `npm ci --prefix tests/built`"
+    if os.environ.get("CI") or os.environ.get("OPTBOOK_REQUIRE_BUILD"):
+        pytest.fail(message)
+    pytest.skip(message)

@@ -105,8 +105,24 @@ def test_bank_difficulty_filter_hides_and_counts(driver, html_dir):
           c.checked = false; c.dispatchEvent(new Event('change', {bubbles: true}));
         }
         const onlyHard = [visible(), box.querySelector('.oqf-count').textContent];
-        return {total, hard, first, onlyHard};
+        // every chapter's own count against the questions shown in its section
+        const chapters = Array.from(document.querySelectorAll('.optlib-qcount')).map(c => {
+          const section = c.closest('section');
+          const shown = Array.from(section.querySelectorAll('.optlib-q'))
+                             .filter(q => q.style.display !== 'none').length;
+          return {text: c.textContent.trim(), shown, hidden: section.style.display === 'none',
+                  hard: section.querySelectorAll('.optlib-q.optlib-q-hard').length};
+        });
+        return {total, hard, first, onlyHard, chapters};
     """)
     assert result["total"] > 0 and 0 < result["hard"] < result["total"]
     assert result["first"] == f"{result['total']} questions shown"
     assert result["onlyHard"] == [result["hard"], f"{result['hard']} questions shown"]
+    assert result["chapters"], "the bank shows no per-chapter counts"
+    for chapter in result["chapters"]:
+        assert chapter["shown"] == chapter["hard"]
+        if chapter["hard"]:
+            word = "question" if chapter["hard"] == 1 else "questions"
+            assert chapter["text"].endswith(f": {chapter['hard']} {word}."), chapter
+        else:
+            assert chapter["hidden"], chapter

@@ -1,5 +1,6 @@
 """Checks on the HTML that `jupyter-book build` produced in _build/html."""
 
+import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -75,3 +76,30 @@ def test_no_notebook_execution_reports(html_dir, toc_docnames):
     reports_dir = html_dir / "reports"
     reports = [d for d in toc_docnames if (reports_dir / f"{d}.err.log").exists()]
     assert not reports, f"notebooks that failed to execute (see {reports_dir}): {reports}"
+
+
+def _bad_alt(alt: str | None) -> str | None:
+    """Why an image's alt text says nothing to a reader who cannot see it, or None."""
+    text = (alt or "").strip()
+    if len(text) < 15:
+        return f"too short ({text!r})"
+    # myst-nb's default: the image file's path or content hash
+    if re.search(r"(^|/)[0-9a-f]{16,}(\.\w+)?$", text) or re.search(r"\.(png|jpe?g|svg|gif)$",
+                                                                      text, re.I):
+        return f"a file name ({text[:60]!r})"
+    return None
+
+
+def test_every_content_image_has_a_meaningful_alt_text(html_dir, toc_docnames):
+    """Every image in a page's content says what it shows (cell metadata
+    ``"mystnb": {"image": {"alt": "..."}}`` for a figure a cell makes)."""
+    bad = {}
+    for page in _pages(html_dir, toc_docnames):
+        soup = _soup(page)
+        article = soup.select_one("article.bd-article") or soup
+        problems = [f"{img.get('src', '')[-30:]}: {why}" for img in article.find_all("img")
+                    if (why := _bad_alt(img.get("alt")))]
+        if problems:
+            bad[page.name] = problems
+    count = sum(len(v) for v in bad.values())
+    assert not bad, f"{count} images without a meaningful alt text: {bad}"

@@ -140,3 +140,14 @@ def test_params_set_the_starting_values():
     assert app.methods == ["Nesterov"]
     assert math.isclose(app.sliders["Nesterov"]["momentum"].value, 0.8)
     assert math.isclose(app.sliders["Nesterov"]["lr"].value, 0.05, rel_tol=0.03)
+
+
+def test_a_method_asked_for_by_an_alias_is_labelled_with_it():
+    from optbook.explorer import explore
+
+    app = explore(methods=["GD"], objective="ellipse", steps=5)
+    assert app.methods == ["SGD"]
+    assert app.method_buttons["SGD"].description == "GD"
+    assert app.loss_lines["SGD"].get_label() == "GD"
+    assert app.status.value.startswith("after 5 steps: GD: f = ")
+    assert explore(methods=["SGD"], steps=5).method_buttons["SGD"].description == "SGD"

@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 import optlib
-from optbook.webfig import MAX_BYTES, WebFigure, sweep_figure
+from optbook.webfig import (
+    MAX_BYTES,
+    WebFigure,
+    decode_losses,
+    decode_paths,
+    encode_losses,
+    encode_paths,
+    sweep_figure,
+)
 
 LRS = np.geomspace(0.01, 1.0, 13)
 ALPHAS = np.linspace(0.0, 0.95, 20)
@@ -53,31 +61,64 @@ def test_every_setting_is_stored_and_matches_a_run(fig):
     assert [p["name"] for p in data["params"]] == ["lr", "momentum"]
     np.testing.assert_allclose(data["params"][0]["values"], LRS, rtol=1e-3)
     np.testing.assert_allclose(data["params"][1]["values"], ALPHAS, rtol=1e-3, atol=1e-12)
-    assert len(data["paths"]) == len(data["losses"]) == len(data["diverged"]) == 13 * 20
+    assert len(data["lengths"]) == len(data["final"]) == len(data["diverged"]) == 13 * 20
     f = optlib.ellipse()
+    (x_lo, x_hi), (y_lo, y_hi) = f.bounds
+    w, h = x_hi - x_lo, y_hi - y_lo
     # run k is the row-major index (lr outer, momentum inner), as the page's script reads it
     for i, j in [(0, 0), (5, 10), (12, 19), (7, 3)]:
         k = i * 20 + j
         traj = optlib.run(optlib.Momentum(lr=LRS[i], momentum=ALPHAS[j]), f, [-5.0, -2.0], 60)
-        n = len(data["paths"][k]) // 2
+        path, loss = fig.run(k)
+        n = data["lengths"][k]
+        assert path.shape == (n, 2) and loss.shape == (n,)
         if data["diverged"][k] < 0:
             assert n == 61
-        path = np.array(data["paths"][k]).reshape(-1, 2)
-        # points far outside the window (20 window widths) are pulled in to keep numbers short
-        (x_lo, x_hi), (y_lo, y_hi) = f.bounds
-        w, h = x_hi - x_lo, y_hi - y_lo
-        expected = np.clip(traj.xs[:n], [x_lo - 20 * w, y_lo - 20 * h],
-                           [x_hi + 20 * w, y_hi + 20 * h])
-        np.testing.assert_allclose(path, expected, rtol=1e-3, atol=1e-4)
-        np.testing.assert_allclose(data["losses"][k], traj.values[: len(data["losses"][k])],
-                                   rtol=1e-3, atol=1e-12)
+        # a point is stored to 1/2000 of the window; far-away points are pulled in to 15 windows
+        expected = np.clip(traj.xs[:n], [x_lo - 15 * w, y_lo - 15 * h],
+                           [x_hi + 15 * w, y_hi + 15 * h])
+        np.testing.assert_allclose(path, expected, rtol=0, atol=0.51 * max(w, h) / 2000)
+        # losses on the log axis to 0.12 % (half a step of 0.001 in log10)
+        gap = traj.values[:n] - f.min_value
+        shown = gap > 0
+        np.testing.assert_allclose(loss[shown], gap[shown], rtol=10 ** 0.0005 - 1 + 1e-9)
+        np.testing.assert_allclose(data["final"][k], gap[n - 1], rtol=1e-3, atol=1e-300)
 
 
-def test_values_are_rounded_to_four_significant_digits(fig):
-    data = _data(fig.to_html())
-    numbers = re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?", json.dumps(data["paths"][:20]))
-    digits = [len(n.lstrip("-").split("e")[0].replace(".", "").lstrip("0")) for n in numbers]
-    assert max(digits) <= 4
+def test_encoding_round_trips_and_is_compact():
+    bounds = [[-6.0, 6.0], [-3.0, 3.0]]
+    rng = np.random.default_rng(0)
+    xs = rng.uniform(-6, 6, size=(500, 2)) * [1, 0.5]
+    back = decode_paths(encode_paths(xs, bounds), bounds)
+    np.testing.assert_allclose(back, xs, atol=12 / 2000 / 2 + 1e-12)
+    losses = 10.0 ** rng.uniform(-20, 5, size=500)
+    losses[:3] = 0.0
+    back = decode_losses(encode_losses(losses, True, [-20, 5]), True, [-20, 5])
+    assert np.all(back[:3] == 0)
+    np.testing.assert_allclose(back[3:], losses[3:], rtol=10 ** 0.0005 - 1 + 1e-9)
+    lin = rng.uniform(-40, 3, size=500)
+    back = decode_losses(encode_losses(lin, False, [-40, 3]), False, [-40, 3])
+    np.testing.assert_allclose(back, lin, atol=43 / 20000 / 2 + 1e-9)
+    # 2 bytes a number, 4/3 for base64: under 3 characters a number
+    assert len(encode_paths(xs, bounds)) <= 1000 * 8 / 3 + 4
+
+
+def test_sliders_start_exactly_at_the_start_value():
+    grid = np.geomspace(0.05, 0.55, 15)          # holds no 0.4
+    fig = sweep_figure("GD", "ellipse", sweep={"lr": grid}, start={"lr": 0.4}, steps=10)
+    p = fig.data["params"][0]
+    assert p["values"][p["start"]] == 0.4
+    assert len(p["values"]) == 16 and p["values"] == sorted(p["values"])
+    # a start value the grid already holds adds nothing
+    fig = sweep_figure("GD", "ellipse", sweep={"lr": [0.1, 0.2, 0.4]}, start={"lr": 0.2},
+                       steps=10)
+    assert fig.data["params"][0]["values"] == [0.1, 0.2, 0.4]
+    assert fig.data["params"][0]["start"] == 1
+    with pytest.raises(ValueError, match="outside its swept values"):
+        sweep_figure("GD", "ellipse", sweep={"lr": [0.1, 0.2]}, start={"lr": 0.5}, steps=10)
+    with pytest.raises(ValueError, match="not swept"):
+        sweep_figure("GD", "ellipse", sweep={"lr": [0.1, 0.2]}, start={"momentum": 0.5},
+                     steps=10)
 
 
 def test_ids_are_unique_across_figures_and_displays(fig):
@@ -119,7 +160,8 @@ def test_diverged_runs_are_cut_and_flagged():
     fig = sweep_figure("SGD", "ellipse", sweep={"lr": [0.1, 0.6]}, steps=40)
     ok, bad = fig.data["diverged"]
     assert ok == -1 and bad > 0
-    assert len(fig.data["losses"][1]) == bad
+    assert fig.data["lengths"] == [41, bad]
+    assert len(fig.run(1)[1]) == bad
     json.dumps(fig.data, allow_nan=False)
 
 
