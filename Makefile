@@ -3,6 +3,11 @@
 # On a fresh clone the first target you run creates .venv and installs requirements.txt.
 
 SHELL := bash
+
+# The chapters run small matrices: one BLAS thread per notebook beats two threads fighting over
+# two cores (nbval runs two notebooks at once). Readers running a notebook elsewhere keep their own.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
