@@ -42,9 +42,12 @@ class TorchReference(NamedTuple):
         return objective_for(self.manifest["objectives"][case["objective"]])
 
 
-def torch_reference(path: str | Path = FIXTURE) -> TorchReference:
-    """Load the reference trajectories (an ``.npz`` written by ``make_torch_reference.py``)."""
-    path = Path(path)
+def torch_reference(path: str | Path | None = None) -> TorchReference:
+    """Load the reference trajectories (an ``.npz`` written by ``make_torch_reference.py``).
+
+    ``path`` defaults to the repository's ``tests/fixtures/torch_reference.npz``.
+    """
+    path = FIXTURE if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(
             f"no torch reference fixture at {path}; it ships with the book's repository "

@@ -53,7 +53,7 @@ def _style(label: str, i: int, colors: Mapping[str, Any] | None = None,
 def contour(objective: Objective, ax: Axes | None = None, bounds: Bounds | None = None,
             levels: int = 20, resolution: int = 200, mark_minimum: bool = True) -> Axes:
     """Contour lines of a 2-D objective, spaced geometrically in f − f_min."""
-    ax = ax if ax is not None else plt.subplots(figsize=(6, 4))[1]
+    ax = ax if ax is not None else plt.subplots()[1]
     (x_lo, x_hi), (y_lo, y_hi) = bounds or objective.bounds or ((-5, 5), (-5, 5))
     X, Y = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
     Z = objective.value(np.stack([X, Y], axis=-1))
@@ -116,7 +116,7 @@ def loss_curves(curves: Mapping[str, Trajectory | Sequence[float] | np.ndarray],
     ``colors`` and ``styles`` override the per-method style of any label, as in
     :func:`trajectories`.
     """
-    ax = ax if ax is not None else plt.subplots(figsize=(6, 4))[1]
+    ax = ax if ax is not None else plt.subplots()[1]
     for i, (label, curve) in enumerate(curves.items()):
         values = curve.values if isinstance(curve, Trajectory) else np.asarray(curve)
         gap = values - min_value
@@ -136,11 +136,14 @@ def loss_curves(curves: Mapping[str, Trajectory | Sequence[float] | np.ndarray],
 
 
 def compare(objective: Objective, runs: Mapping[str, Trajectory], title: str | None = None,
-            bounds: Bounds | None = None, figsize: tuple[float, float] = (11, 4),
+            bounds: Bounds | None = None, figsize: tuple[float, float] | None = None,
             colors: Mapping[str, Any] | None = None,
             styles: Mapping[str, Mapping[str, Any]] | None = None) -> Figure:
-    """Side by side: the paths over the contour lines, and the loss curves."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
+    """Side by side: the paths over the contour lines, and the loss curves.
+
+    ``figsize`` defaults to matplotlib's ``figure.figsize`` (the book sets it to its column).
+    """
+    fig, (left, right) = plt.subplots(1, 2, figsize=figsize)   # None: matplotlib's default
     trajectories(objective, runs, ax=left, bounds=bounds, title="trajectories", colors=colors,
                  styles=styles)
     min_value = objective.min_value if objective.min_value is not None else 0.0
