@@ -50,6 +50,9 @@ def book_rc() -> dict[str, Any]:
         "figure.figsize": FIGSIZE,
         "figure.dpi": DPI,
         "savefig.dpi": "figure",
+        # the inline backend crops to the drawing plus this margin on each side: keep it thin,
+        # so that a figure made 6.88 in wide is not shown scaled down
+        "savefig.pad_inches": 0.03,
         "font.size": FONT_PT["base"],
         "axes.titlesize": FONT_PT["title"],
         "axes.labelsize": FONT_PT["label"],
