@@ -71,3 +71,16 @@ COLORS: dict[str, str] = {
 ALIASES = {"GD": "SGD", "NAG": "Nesterov"}
 
 METHODS: dict[str, type[Optimizer]] = {cls.__name__: cls for cls in ALL}
+
+
+def method_name(method: str | type[Optimizer]) -> str:
+    """The registry's name for a method given as a class, a class name or an alias.
+
+    >>> method_name("NAG")
+    'Nesterov'
+    """
+    name = method.__name__ if isinstance(method, type) else str(method)
+    name = ALIASES.get(name, name)
+    if name not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {sorted(METHODS)}")
+    return name

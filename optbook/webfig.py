@@ -54,7 +54,7 @@ from optlib.optimizers.base import Optimizer
 from optlib.run import run
 
 from .display import asset
-from .registry import ALIASES, METHODS, PROBLEMS
+from .registry import METHODS, PROBLEMS, method_name
 
 #: The largest snippet :class:`WebFigure` accepts: one figure adds at most this to a page.
 MAX_BYTES = 1_000_000
@@ -263,9 +263,7 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
         title: a line above the figure.
         max_bytes: refuse a snippet larger than this.
     """
-    name = method.__name__ if isinstance(method, type) else ALIASES.get(method, method)
-    if name not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose from {sorted(METHODS)}")
+    name = method_name(method)
     cls = METHODS[name]
     specs = {s.name: s for s in cls.hyperparams}
     f, usual_start, log_loss = _objective(objective)
@@ -357,12 +355,6 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
         "losses": encode_losses(losses, log_loss, y_range),
     }
     return WebFigure(data, max_bytes=max_bytes)
-
-
-# -- the page side: plain CSS and JavaScript, scoped to one figure's element ------------------
-
-
-# The figure's script. "__ID__" is replaced by the element id. It defines no globals.
 
 
 class CurvesFigure:

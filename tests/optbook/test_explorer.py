@@ -11,7 +11,9 @@ import pytest
 
 ipywidgets = pytest.importorskip("ipywidgets")
 
-from optbook.explorer import PROBLEMS, explore, slider_for, snapshot_note  # noqa: E402
+from optbook import registry  # noqa: E402
+from optbook.explorer import Explorer, explore, slider_for, snapshot_note  # noqa: E402
+from optbook.registry import PROBLEMS  # noqa: E402
 from optlib import ALL  # noqa: E402
 
 
@@ -27,6 +29,22 @@ def test_import_optbook_and_its_figures_loads_neither_widgets_nor_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_explorer_is_an_ordinary_widget_class(app):
+    # defined at module level (not inside a function) and built anew by every call
+    assert isinstance(app, Explorer) and isinstance(app, ipywidgets.VBox)
+    assert Explorer.__qualname__ == "Explorer"
+    assert explore(methods=["SGD"], steps=3) is not app
+
+
+def test_the_explorer_offers_the_registry_methods_problems_and_colours(app):
+    assert list(app.method_buttons) == list(registry.METHODS)
+    assert list(app.objective_dropdown.options) == list(registry.PROBLEMS)
+    for name, line in app.loss_lines.items():
+        assert line.get_color() == registry.COLORS[name]
+    for alias, name in registry.ALIASES.items():
+        assert explore(methods=[alias], steps=3).methods == [name]
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
