@@ -1,6 +1,6 @@
 """Hyper-parameter sweeps: one batched ``optlib.run`` against a Python loop of single runs.
 
-For every optimizer (optlib.ALL and the frameworks' forms in optlib.conventions), 10,000
+For every optimizer (optlib.ALL and the frameworks' forms in optlib.frameworks), 10,000
 settings x 100 steps on the source notes' ellipse f(x) = 0.1·x1² + 2·x2² from (-5, -2):
 
 * batched: the hyper-parameters are arrays of shape (10000, 1) (a 100 x 100 grid of the
@@ -37,7 +37,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import optlib  # noqa: E402
-from optlib import conventions  # noqa: E402
+from optlib import frameworks  # noqa: E402
 
 N_SIDE = 100              # grid side: N_SIDE**2 = 10,000 settings
 N_SETTINGS = N_SIDE**2
@@ -81,11 +81,11 @@ def sweeps() -> list[tuple[str, str, Callable[..., optlib.Optimizer], dict[str, 
     lr, wd = grid(lr_log, np.geomspace(1e-4, 1.0, N_SIDE))
     add("AdamW", "lr (log) x weight_decay (log)", optlib.AdamW, lr=lr, weight_decay=wd)
     lr, mom = grid(lr_log, decay)
-    add("TorchSGD", "lr (log) x momentum", conventions.TorchSGD, lr=lr, momentum=mom)
+    add("TorchSGD", "lr (log) x momentum", frameworks.TorchSGD, lr=lr, momentum=mom)
     lr, alpha = grid(lr_log, decay)
-    add("TorchRMSprop", "lr (log) x alpha", conventions.TorchRMSprop, lr=lr, alpha=alpha)
+    add("TorchRMSprop", "lr (log) x alpha", frameworks.TorchRMSprop, lr=lr, alpha=alpha)
     lr, b1 = grid(lr_log, decay)
-    add("KerasAdam", "lr (log) x beta1", conventions.KerasAdam, lr=lr, beta1=b1)
+    add("KerasAdam", "lr (log) x beta1", frameworks.KerasAdam, lr=lr, beta1=b1)
     return out
 
 

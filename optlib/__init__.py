@@ -12,9 +12,9 @@ True
 
 from . import (
     bounds,
-    conventions,
     convex,
     datasets,
+    frameworks,
     hessian,
     nn,
     precision,
@@ -100,7 +100,7 @@ __all__ = [
     "Momentum", "Muon", "NAdam", "NOTES", "Nesterov", "Newton", "NoiseScale", "Objective",
     "Optimizer", "Partition", "RAdam", "RMSProp", "RangeTest", "RegressionData", "SGD",
     "ScheduleFreeAdamW", "ScheduleFreeSGD", "SignSGD", "TrainHistory", "Trajectory", "beale",
-    "bounds", "conventions", "convex", "datasets", "ellipse", "first_above", "first_below",
+    "bounds", "convex", "datasets", "ellipse", "first_above", "first_below", "frameworks",
     "gradient_noise_scale", "hessian", "iterate", "load_state", "lr_range_test", "lr_window",
     "make_regression", "minibatch_grad", "nn", "numerical_gradient", "numerical_hessian",
     "per_example_grads", "precision", "quadratic", "rosenbrock", "rotated_ellipse", "run", "saddle",

@@ -8,7 +8,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import conventions, optimizers
 from .objectives import Objective
 from .optimizers.base import Array, GradFn, Optimizer, as_point
 
@@ -40,10 +39,6 @@ class Trajectory:
     @property
     def steps(self) -> int:
         return self.xs.shape[0] - 1
-
-    def gap(self, min_value: float) -> Array:
-        """``f(x_t) − f*`` for every step (shape of ``values``)."""
-        return self.values - min_value
 
     def first_below(self, tol: float, min_value: float = 0.0) -> Array:
         """Per run, the first step t with ``f(x_t) − min_value ≤ tol`` (``-1`` if never).
@@ -178,19 +173,26 @@ def save_state(path: str | Path, state: Any) -> None:
     np.savez(path, __kind__=np.array(type(state).__name__), **fields)
 
 
-def load_state(path: str | Path) -> Any:
-    """Read a state written by :func:`save_state`; arrays come back bit for bit."""
+def load_state(path: str | Path, like: Any) -> Any:
+    """Read a state written by :func:`save_state`; arrays come back bit for bit.
+
+    ``like`` is a state of the same type, e.g. ``opt.init(x0)``: it says which NamedTuple to
+    build (only its type is used). A file written from another type is refused::
+
+        save_state("adam.npz", traj.state)
+        state = load_state("adam.npz", like=opt.init(x0))
+    """
+    cls = type(like)
+    if not hasattr(cls, "_fields"):
+        raise TypeError(f"like must be an optimizer state (a NamedTuple), got {cls.__name__}")
     with np.load(path, allow_pickle=False) as data:
         kind = str(data["__kind__"])
-        cls = _STATE_TYPES.get(kind)
-        if cls is None:
-            raise ValueError(f"{path}: unknown optimizer state type {kind!r}")
+        if kind != cls.__name__ or set(data.files) - {"__kind__"} != set(cls._fields):
+            raise ValueError(f"{path} holds a {kind} with fields "
+                             f"{sorted(set(data.files) - {'__kind__'})}, not a {cls.__name__}")
         values = {name: data[name] for name in cls._fields}
     values["t"] = int(values["t"])
     return cls(**values)
-
-
-_STATE_TYPES = {cls.__name__: cls for cls in optimizers.STATE_TYPES + conventions.STATE_TYPES}
 
 
 class Window(NamedTuple):

@@ -37,16 +37,11 @@ ALL = NOTES + AFTER_ADAM
 #: Optimizers that treat the last two axes of θ as one matrix (batch axes in front); they
 #: are not element-wise, so a 2-D toy point is a 1 × 2 matrix (Muon) or a vector (Adafactor).
 MATRIX = (Adafactor, Muon)
-STATE_TYPES = (SGDState, MomentumState, NesterovState, AdaGradState, RMSPropState,
-               AdaDeltaState, AdamState, AdamWState, AMSGradState, NAdamState, RAdamState,
-               AdamaxState, SignSGDState, LionState, ScheduleFreeSGDState,
-               ScheduleFreeAdamWState, AdafactorState, AdafactorVectorState, MuonState,
-               ArmijoState, NewtonState)
 
 #: The methods of chapter 12 (convex theory): not in ALL, which the explorer and tables offer.
 CONVEX = (AcceleratedGradient, ArmijoGD, Newton)
 
-__all__ = ["AFTER_ADAM", "ALL", "MATRIX", "NOTES", "STATE_TYPES", "SGD", "Momentum", "Nesterov",
+__all__ = ["AFTER_ADAM", "ALL", "MATRIX", "NOTES", "SGD", "Momentum", "Nesterov",
            "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "AMSGrad", "NAdam", "RAdam",
            "Adamax", "SignSGD", "Lion", "ScheduleFreeSGD", "ScheduleFreeAdamW", "Adafactor",
            "Muon", "newton_schulz", "HyperParam", "Optimizer", "SGDState", "MomentumState",

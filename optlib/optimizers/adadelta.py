@@ -36,21 +36,21 @@ class AdaDelta(Optimizer):
     Defaults follow PyTorch: ρ = 0.9, δ = 1e-6.
 
     Args:
+        lr: PyTorch's extra multiplier, 1.0 for the notes' form (first, as in PyTorch).
         rho: the decay rate ρ in [0, 1).
         eps: δ ≥ 0; it also sets the size of the first steps, about √δ.
-        lr: PyTorch's extra multiplier, 1.0 for the notes' form.
     """
 
     hyperparams = (
-        decay("rho", "ρ", "decay rate"),
-        small_constant("eps", "δ"),
         HyperParam("lr", "lr", "learning-rate multiplier", 0.0, slider=(0.1, 2.0),
                    schedulable=True),
+        decay("rho", "ρ", "decay rate"),
+        small_constant("eps", "δ"),
     )
     rule = "r ← ρr + (1−ρ)g⊙g ;  g′ ← √(δ+Δθ)/√(δ+r) ⊙ g ;  θ ← θ − g′ ;  Δθ ← ρΔθ + (1−ρ)g′⊙g′"
 
-    def __init__(self, rho: float = 0.9, eps: float = 1e-6, lr: float = 1.0) -> None:
-        super().__init__(rho=rho, eps=eps, lr=lr)
+    def __init__(self, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6) -> None:
+        super().__init__(lr=lr, rho=rho, eps=eps)
 
     def init(self, x0: Array) -> AdaDeltaState:
         return AdaDeltaState(r=self.zeros(x0), u=self.zeros(x0), t=0)
@@ -58,7 +58,7 @@ class AdaDelta(Optimizer):
     def step(self, x: Array, grad_fn: GradFn, state: AdaDeltaState
              ) -> tuple[Array, AdaDeltaState]:
         x = as_point(x)
-        rho, delta, lr = self.hyper(x, state)
+        lr, rho, delta = self.hyper(x, state)
         g = self.grad(grad_fn, x)
         r = rho * state.r + (1 - rho) * g * g
         g_prime = np.sqrt(delta + state.u) / np.sqrt(delta + r) * g

@@ -16,6 +16,7 @@ from .base import (
     learning_rate,
     power,
     small_constant,
+    weight_decay,
 )
 
 
@@ -83,10 +84,10 @@ class Adafactor(Optimizer):
     hyperparams = (
         learning_rate(slider=(1e-3, 1.0)),
         HyperParam("beta2_decay", "c", "exponent of the second-moment decay", -np.inf, 0.0,
-                   low_open=True, high_open=False, slider=(-1.0, 0.0)),
-        small_constant("eps2", "δ₂"),
+                   low_open=True, high_open=False, slider=(-1.0, 0.0), var="c"),
+        small_constant("eps2", "δ₂", var="delta2"),
         HyperParam("d", "d", "clipping threshold", 1.0, slider=(1.0, 10.0)),
-        HyperParam("weight_decay", "λ", "weight decay", 0.0, slider=(1e-4, 1.0), log=True),
+        weight_decay(),
     )
     rule = "R, C ← row/column means of g⊙g (decay 1 − t^c) ;  ŝ = RC/mean(R) ;  " \
            "θ ← θ − max(δ₂, RMS θ)·min(ε, 1/√t)·u/max(1, RMS(u)/d),  u = g/√ŝ"

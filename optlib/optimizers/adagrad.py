@@ -38,7 +38,7 @@ class AdaGrad(Optimizer):
         learning_rate(),
         small_constant("eps", "δ"),
         HyperParam("initial_accumulator", "r₀", "initial accumulator value", 0.0,
-                   slider=(0.0, 1.0)),
+                   slider=(0.0, 1.0), var="r0"),
     )
     rule = "r ← r + g⊙g ;  θ ← θ − ε/(δ + √r) ⊙ g"
 
@@ -51,8 +51,8 @@ class AdaGrad(Optimizer):
     def step(self, x: Array, grad_fn: GradFn, state: AdaGradState
              ) -> tuple[Array, AdaGradState]:
         x = as_point(x)
-        eps, delta, _ = self.hyper(x, state)
+        lr, delta, _ = self.hyper(x, state)
         g = self.grad(grad_fn, x)
         r = state.r + g * g
-        x_new = x - eps / (delta + np.sqrt(r)) * g
+        x_new = x - lr / (delta + np.sqrt(r)) * g
         return x_new, AdaGradState(r=r, t=state.t + 1)

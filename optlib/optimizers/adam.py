@@ -29,7 +29,7 @@ class Adam(Optimizer):
 
     δ is added after the square root and after the bias correction, as in PyTorch.
     Keras adds its ε to the *uncorrected* root instead ("epsilon hat"); see
-    :class:`optlib.conventions.KerasAdam`.
+    :class:`optlib.frameworks.KerasAdam`.
 
     Args:
         lr: the learning rate ε ≥ 0 (number, array or schedule; η in the notes).
@@ -55,12 +55,12 @@ class Adam(Optimizer):
 
     def step(self, x: Array, grad_fn: GradFn, state: AdamState) -> tuple[Array, AdamState]:
         x = as_point(x)
-        eps, beta1, beta2, delta = self.hyper(x, state)
+        lr, beta1, beta2, delta = self.hyper(x, state)
         g = self.grad(grad_fn, x)
         t = state.t + 1
         v = beta1 * state.v + (1 - beta1) * g
         s = beta2 * state.s + (1 - beta2) * g * g
         v_hat = v / (1 - beta1**t)
         s_hat = s / (1 - beta2**t)
-        x_new = x - eps * v_hat / (np.sqrt(s_hat) + delta)
+        x_new = x - lr * v_hat / (np.sqrt(s_hat) + delta)
         return x_new, AdamState(v=v, s=s, t=t)

@@ -9,12 +9,12 @@ import numpy as np
 from .base import (
     Array,
     GradFn,
-    HyperParam,
     Optimizer,
     as_point,
     decay,
     learning_rate,
     small_constant,
+    weight_decay,
 )
 
 
@@ -61,7 +61,7 @@ class AdamW(Optimizer):
         decay("beta1", "β₁", "first-moment decay"),
         decay("beta2", "β₂", "second-moment decay"),
         small_constant("eps", "δ"),
-        HyperParam("weight_decay", "λ", "weight decay", 0.0, slider=(1e-4, 1.0), log=True),
+        weight_decay(),
     )
     rule = "v ← β₁v + (1−β₁)g ;  s ← β₂s + (1−β₂)g⊙g ;  θ ← θ − ελθ − ε v̂/(√ŝ + δ)"
 
@@ -74,12 +74,12 @@ class AdamW(Optimizer):
 
     def step(self, x: Array, grad_fn: GradFn, state: AdamWState) -> tuple[Array, AdamWState]:
         x = as_point(x)
-        eps, beta1, beta2, delta, lam = self.hyper(x, state)
+        lr, beta1, beta2, delta, lam = self.hyper(x, state)
         g = self.grad(grad_fn, x)
         t = state.t + 1
         v = beta1 * state.v + (1 - beta1) * g
         s = beta2 * state.s + (1 - beta2) * g * g
         v_hat = v / (1 - beta1**t)
         s_hat = s / (1 - beta2**t)
-        x_new = x - eps * lam * x - eps * v_hat / (np.sqrt(s_hat) + delta)
+        x_new = x - lr * lam * x - lr * v_hat / (np.sqrt(s_hat) + delta)
         return x_new, AdamWState(v=v, s=s, t=t)

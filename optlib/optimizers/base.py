@@ -15,9 +15,10 @@ function of the step counter ``t`` (see :mod:`optlib.schedules`).
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -29,6 +30,9 @@ GradFn = Callable[[Array], Array]
 class HyperParam:
     """Description of one hyper-parameter, used for checks and for slider widgets.
 
+    ``name`` is the constructor's argument (PyTorch's name where there is one);
+    ``var`` is the variable that holds it inside ``step``, in the book's notation
+    (``lr`` for ε, ``delta`` for δ, ``alpha``, ``rho``, ``beta1`` …; default ``name``).
     ``low``/``high`` is the admissible interval; ``low_open``/``high_open`` say
     whether its ends are excluded. ``slider`` is a sensible range to explore and
     ``log`` says whether a slider should move on a log scale.
@@ -44,6 +48,12 @@ class HyperParam:
     slider: tuple[float, float] = (0.0, 1.0)
     log: bool = False
     schedulable: bool = False
+    var: str = ""
+
+    @property
+    def local(self) -> str:
+        """The name of this hyper-parameter inside ``step``."""
+        return self.var or self.name
 
 
 def learning_rate(symbol: str = "ε", slider: tuple[float, float] = (1e-3, 1.0)) -> HyperParam:
@@ -52,15 +62,15 @@ def learning_rate(symbol: str = "ε", slider: tuple[float, float] = (1e-3, 1.0))
                       schedulable=True)
 
 
-def decay(name: str, symbol: str, description: str) -> HyperParam:
-    """A decay or momentum coefficient in [0, 1)."""
-    return HyperParam(name, symbol, description, 0.0, 1.0, slider=(0.0, 0.999))
+def decay(name: str, symbol: str, description: str, var: str = "") -> HyperParam:
+    """A decay or momentum coefficient in [0, 1), called ``var`` (default ``name``) in a step."""
+    return HyperParam(name, symbol, description, 0.0, 1.0, slider=(0.0, 0.999), var=var)
 
 
-def small_constant(name: str = "eps", symbol: str = "δ") -> HyperParam:
-    """The small constant δ ≥ 0 that keeps a denominator away from zero."""
+def small_constant(name: str = "eps", symbol: str = "δ", var: str = "delta") -> HyperParam:
+    """The small constant δ ≥ 0 that keeps a denominator away from zero (``delta`` in a step)."""
     return HyperParam(name, symbol, "small constant for numerical stability", 0.0,
-                      slider=(1e-10, 1e-1), log=True)
+                      slider=(1e-10, 1e-1), log=True, var=var)
 
 
 def power(base: Any, exponent: Any) -> Array:
@@ -80,6 +90,12 @@ def power(base: Any, exponent: Any) -> Array:
     b, e = np.broadcast_arrays(base, exponent)
     out = np.power(np.ascontiguousarray(b).reshape(-1), np.ascontiguousarray(e).reshape(-1))
     return out.reshape(b.shape)
+
+
+def weight_decay() -> HyperParam:
+    """The decoupled weight decay λ ≥ 0 (``lam`` in a step)."""
+    return HyperParam("weight_decay", "λ", "weight decay", 0.0, slider=(1e-4, 1.0), log=True,
+                      var="lam")
 
 
 def as_point(x: Any) -> Array:
@@ -118,18 +134,19 @@ def _check_value(spec: HyperParam, value: Any, owner: str) -> Any:
     return float(arr) if arr.ndim == 0 else arr.copy()
 
 
-class OptState(NamedTuple):
-    """Base shape of a state: subclasses are NamedTuples whose last field is ``t``."""
-
-    t: int
-
-
 class Optimizer:
     """Base class: subclasses declare ``hyperparams`` and write ``init``/``step``."""
 
     hyperparams: ClassVar[tuple[HyperParam, ...]] = ()
     #: One line with the update rule in the notes' notation (shown in tables).
     rule: ClassVar[str] = ""
+    #: What :meth:`hyper` returns: a named tuple with one field per hyper-parameter, named
+    #: as in ``step`` (``spec.local``), e.g. ``AdamHyper(lr, beta1, beta2, delta)``.
+    Hyper: ClassVar[type[tuple[Any, ...]]] = namedtuple("Hyper", [])
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.Hyper = namedtuple(f"{cls.__name__}Hyper", [s.local for s in cls.hyperparams])
 
     def __init__(self, **values: Any) -> None:
         owner = type(self).__name__
@@ -138,14 +155,18 @@ class Optimizer:
 
     # -- helpers used by every step -------------------------------------------------
     def hyper(self, x: Array, state: Any) -> tuple[Any, ...]:
-        """Hyper-parameters in declaration order, in ``x``'s dtype, the lr at step t."""
+        """The hyper-parameters at step ``state.t``, in ``x``'s dtype, as a :attr:`Hyper`.
+
+        A schedule is evaluated (and checked) at ``t``. A step unpacks the result with the
+        field names, ``lr, alpha = self.hyper(x, state)``; a test checks every step does.
+        """
         out = []
         for spec in self.hyperparams:
             value = getattr(self, spec.name)
             if callable(value):
                 value = _check_value(spec, value(state.t), type(self).__name__)
             out.append(np.asarray(value, dtype=x.dtype))
-        return tuple(out)
+        return self.Hyper(*out)
 
     @staticmethod
     def grad(grad_fn: GradFn, x: Array) -> Array:

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import Array, GradFn, HyperParam, Optimizer, as_point, decay, learning_rate
+from .base import Array, GradFn, Optimizer, as_point, decay, learning_rate, weight_decay
 
 
 class LionState(NamedTuple):
@@ -47,7 +47,7 @@ class Lion(Optimizer):
         learning_rate(slider=(1e-3, 1.0)),
         decay("beta1", "β₁", "interpolation weight of the momentum"),
         decay("beta2", "β₂", "momentum decay"),
-        HyperParam("weight_decay", "λ", "weight decay", 0.0, slider=(1e-4, 1.0), log=True),
+        weight_decay(),
     )
     rule = "c ← β₁m + (1−β₁)g ;  θ ← θ − ε(sign(c) + λθ) ;  m ← β₂m + (1−β₂)g"
 

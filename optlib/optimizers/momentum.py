@@ -22,14 +22,14 @@ class Momentum(Optimizer):
 
     PyTorch keeps ``b = -v/ε`` instead (``b ← μ b + g``, ``θ ← θ − lr·b``); for a
     constant learning rate both give the same iterates, see
-    :class:`optlib.conventions.TorchSGD`.
+    :class:`optlib.frameworks.TorchSGD`.
 
     Args:
         lr: the learning rate ε ≥ 0 (number, array or schedule).
         momentum: the momentum coefficient α in [0, 1).
     """
 
-    hyperparams = (learning_rate(), decay("momentum", "α", "momentum coefficient"))
+    hyperparams = (learning_rate(), decay("momentum", "α", "momentum coefficient", var="alpha"))
     rule = "v ← α v − ε g ;  θ ← θ + v"
 
     def __init__(self, lr: float, momentum: float = 0.9) -> None:
@@ -41,8 +41,8 @@ class Momentum(Optimizer):
     def step(self, x: Array, grad_fn: GradFn, state: MomentumState
              ) -> tuple[Array, MomentumState]:
         x = as_point(x)
-        eps, alpha = self.hyper(x, state)
+        lr, alpha = self.hyper(x, state)
         g = self.grad(grad_fn, x)
-        v = alpha * state.v - eps * g
+        v = alpha * state.v - lr * g
         x_new = x + v
         return x_new, MomentumState(v=v, t=state.t + 1)

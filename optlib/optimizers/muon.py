@@ -10,12 +10,12 @@ import numpy as np
 from .base import (
     Array,
     GradFn,
-    HyperParam,
     Optimizer,
     as_point,
     decay,
     learning_rate,
     small_constant,
+    weight_decay,
 )
 
 #: torch.optim.Muon's quintic coefficients (a, b, c) and number of iterations.
@@ -91,8 +91,8 @@ class Muon(Optimizer):
 
     hyperparams = (
         learning_rate(),
-        HyperParam("weight_decay", "λ", "weight decay", 0.0, slider=(1e-4, 1.0), log=True),
-        decay("momentum", "μ", "momentum coefficient"),
+        weight_decay(),
+        decay("momentum", "μ", "momentum coefficient", var="mu"),
         small_constant("eps", "δ"),
     )
     rule = "b ← μb + (1−μ)g ;  u = (1−μ)g + μb ;  θ ← θ(1 − ελ) − εκ·NS₅(u)"

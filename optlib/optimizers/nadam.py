@@ -66,7 +66,8 @@ class NAdam(Optimizer):
         decay("beta1", "β₁", "first-moment decay"),
         decay("beta2", "β₂", "second-moment decay"),
         small_constant("eps", "δ"),
-        HyperParam("momentum_decay", "ψ", "momentum decay", 0.0, slider=(1e-4, 1e-1), log=True),
+        HyperParam("momentum_decay", "ψ", "momentum decay", 0.0, slider=(1e-4, 1e-1), log=True,
+                   var="psi"),
     )
     rule = "v ← β₁v + (1−β₁)g ;  s ← β₂s + (1−β₂)g⊙g ;  " \
            "θ ← θ − ε((1−μ_t)ĝ + μ_{t+1}v̂)/(√ŝ + δ)"

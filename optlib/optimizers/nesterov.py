@@ -22,7 +22,7 @@ class Nesterov(Optimizer):
         \theta \leftarrow \theta + v
 
     The iterate reported is θ. PyTorch and Keras report the look-ahead point
-    φ = θ + αv instead; see :class:`optlib.conventions.TorchSGD` with
+    φ = θ + αv instead; see :class:`optlib.frameworks.TorchSGD` with
     ``nesterov=True``.
 
     Args:
@@ -30,7 +30,7 @@ class Nesterov(Optimizer):
         momentum: the momentum coefficient α in [0, 1).
     """
 
-    hyperparams = (learning_rate(), decay("momentum", "α", "momentum coefficient"))
+    hyperparams = (learning_rate(), decay("momentum", "α", "momentum coefficient", var="alpha"))
     rule = "v ← α v − ε ∇J(θ + α v) ;  θ ← θ + v"
 
     def __init__(self, lr: float, momentum: float = 0.9) -> None:
@@ -42,8 +42,8 @@ class Nesterov(Optimizer):
     def step(self, x: Array, grad_fn: GradFn, state: NesterovState
              ) -> tuple[Array, NesterovState]:
         x = as_point(x)
-        eps, alpha = self.hyper(x, state)
+        lr, alpha = self.hyper(x, state)
         g = self.grad(grad_fn, x + alpha * state.v)   # gradient at the look-ahead point
-        v = alpha * state.v - eps * g
+        v = alpha * state.v - lr * g
         x_new = x + v
         return x_new, NesterovState(v=v, t=state.t + 1)

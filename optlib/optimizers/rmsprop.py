@@ -25,7 +25,7 @@ class RMSProp(Optimizer):
 
     δ sits *inside* the square root here (Goodfellow et al., Algorithm 8.5, with
     δ = 1e-6). PyTorch's ``RMSprop`` adds its ``eps`` outside the root; that form
-    is :class:`optlib.conventions.TorchRMSprop`.
+    is :class:`optlib.frameworks.TorchRMSprop`.
 
     Args:
         lr: the global learning rate ε ≥ 0 (number, array or schedule).
@@ -45,8 +45,8 @@ class RMSProp(Optimizer):
     def step(self, x: Array, grad_fn: GradFn, state: RMSPropState
              ) -> tuple[Array, RMSPropState]:
         x = as_point(x)
-        eps, rho, delta = self.hyper(x, state)
+        lr, rho, delta = self.hyper(x, state)
         g = self.grad(grad_fn, x)
         r = rho * state.r + (1 - rho) * g * g
-        x_new = x - eps / np.sqrt(delta + r) * g
+        x_new = x - lr / np.sqrt(delta + r) * g
         return x_new, RMSPropState(r=r, t=state.t + 1)

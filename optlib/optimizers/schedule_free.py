@@ -24,6 +24,7 @@ from .base import (
     learning_rate,
     power,
     small_constant,
+    weight_decay,
 )
 
 
@@ -32,13 +33,9 @@ def _interpolation() -> HyperParam:
                       1.0, low_open=True, high_open=False, slider=(0.05, 1.0))
 
 
-def _weight_decay() -> HyperParam:
-    return HyperParam("weight_decay", "λ", "weight decay", 0.0, slider=(1e-4, 1.0), log=True)
-
-
 def _power() -> HyperParam:
     return HyperParam("weight_lr_power", "p", "power of the learning rate in the averaging "
-                      "weights", 0.0, slider=(0.0, 4.0))
+                      "weights", 0.0, slider=(0.0, 4.0), var="p")
 
 
 class ScheduleFreeSGDState(NamedTuple):
@@ -119,7 +116,7 @@ class ScheduleFreeSGD(_ScheduleFree):
         weight_lr_power: the power p ≥ 0 of the learning rate in the weights.
     """
 
-    hyperparams = (learning_rate(), _interpolation(), _weight_decay(), _power())
+    hyperparams = (learning_rate(), _interpolation(), weight_decay(), _power())
     rule = "y = β₁x + (1−β₁)z ;  z ← z − ε(g(y) + λy) ;  x ← (1−c)x + c z"
 
     def __init__(self, lr: float = 1.0, beta1: float = 0.9, weight_decay: float = 0.0,
@@ -171,7 +168,7 @@ class ScheduleFreeAdamW(_ScheduleFree):
     """
 
     hyperparams = (learning_rate(), _interpolation(), decay("beta2", "β₂", "second-moment decay"),
-                   small_constant("eps", "δ"), _weight_decay(), _power())
+                   small_constant("eps", "δ"), weight_decay(), _power())
     rule = "y = β₁x + (1−β₁)z ;  s ← β₂s + (1−β₂)g⊙g ;  z ← z − ε(g/(√ŝ + δ) + λy) ;  " \
            "x ← (1−c)x + c z"
 

@@ -39,7 +39,7 @@ class SGD(Optimizer):
 
     def step(self, x: Array, grad_fn: GradFn, state: SGDState) -> tuple[Array, SGDState]:
         x = as_point(x)
-        (eps,) = self.hyper(x, state)
+        (lr,) = self.hyper(x, state)
         g = self.grad(grad_fn, x)
-        x_new = x - eps * g
+        x_new = x - lr * g
         return x_new, SGDState(t=state.t + 1)

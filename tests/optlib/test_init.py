@@ -11,7 +11,7 @@ import optlib
 def test_import_optlib_imports_no_plotting_widgets_yaml_sphinx_or_optbook():
     # A fresh interpreter: this test process has matplotlib loaded already (conftest).
     code = (
-        "import sys, optlib, optlib.theory, optlib.schedules, optlib.conventions;"
+        "import sys, optlib, optlib.theory, optlib.schedules, optlib.frameworks;"
         "heavy = sorted(m for m in sys.modules"
         " if m.split('.')[0] in ('matplotlib', 'ipywidgets', 'IPython', 'yaml', 'sphinx',"
         " 'optbook', 'myst_nb'));"

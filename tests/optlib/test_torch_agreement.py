@@ -3,8 +3,8 @@
 The reference trajectories were made by torch (autograd gradients, float64, CPU) with
 ``tests/fixtures/make_torch_reference.py``; this module needs numpy only, and reads them with
 :func:`optbook.reference.torch_reference`, the loader chapter 11 uses too. For every case
-it runs the optlib form(s) that the conventions of optlib (see :mod:`optlib.conventions`)
-say are PyTorch's optimizer and compares all iterates:
+it runs the optlib form(s) that are PyTorch's optimizer (the notes' class, or its
+framework form in :mod:`optlib.frameworks`) and compares all iterates:
 
     ‖x_optlib(t) − x_torch(t)‖ ≤ 1e-10 · max(1, ‖x_torch(t)‖)   for every step t.
 
@@ -25,7 +25,7 @@ import pytest
 
 import optlib
 from optbook.reference import FIXTURE, relative_errors, torch_reference
-from optlib import conventions
+from optlib import frameworks
 
 RTOL = 1e-10
 
@@ -50,7 +50,7 @@ def trajectory(opt: optlib.Optimizer, case: dict) -> np.ndarray:
 def lookahead_trajectory(opt: optlib.Nesterov, case: dict) -> np.ndarray:
     """optlib.Nesterov's look-ahead points φ_t = θ_t + α v_t (what torch reports)."""
     pairs = optlib.iterate(opt, objective(case).grad, case["x0"], case["steps"])
-    return np.stack([conventions.nesterov_lookahead(x, state.v, opt.momentum)
+    return np.stack([frameworks.nesterov_lookahead(x, state.v, opt.momentum)
                      for x, state in pairs])
 
 
@@ -65,7 +65,7 @@ def _sgd(kw: dict, case: dict) -> np.ndarray:
 
 
 def _torch_sgd(kw: dict, case: dict) -> np.ndarray:
-    return trajectory(conventions.TorchSGD(lr=kw["lr"], momentum=kw.get("momentum", 0.0),
+    return trajectory(frameworks.TorchSGD(lr=kw["lr"], momentum=kw.get("momentum", 0.0),
                                            nesterov=kw.get("nesterov", False)), case)
 
 
@@ -84,7 +84,7 @@ def _adagrad(kw: dict, case: dict) -> np.ndarray:
 
 
 def _torch_rmsprop(kw: dict, case: dict) -> np.ndarray:
-    return trajectory(conventions.TorchRMSprop(lr=kw["lr"], alpha=kw["alpha"], eps=kw["eps"]),
+    return trajectory(frameworks.TorchRMSprop(lr=kw["lr"], alpha=kw["alpha"], eps=kw["eps"]),
                       case)
 
 
@@ -102,12 +102,12 @@ def _adam(kw: dict, case: dict) -> np.ndarray:
 
 
 FORMS: dict[str, tuple[tuple[str, Form], ...]] = {
-    "sgd": (("optlib.SGD", _sgd), ("conventions.TorchSGD", _torch_sgd)),
-    "sgd_momentum": (("optlib.Momentum", _momentum), ("conventions.TorchSGD", _torch_sgd)),
-    "sgd_nesterov": (("conventions.TorchSGD(nesterov=True)", _torch_sgd),
+    "sgd": (("optlib.SGD", _sgd), ("frameworks.TorchSGD", _torch_sgd)),
+    "sgd_momentum": (("optlib.Momentum", _momentum), ("frameworks.TorchSGD", _torch_sgd)),
+    "sgd_nesterov": (("frameworks.TorchSGD(nesterov=True)", _torch_sgd),
                      ("optlib.Nesterov lookahead θ+αv", _nesterov_lookahead)),
     "adagrad": (("optlib.AdaGrad", _adagrad),),
-    "rmsprop": (("conventions.TorchRMSprop", _torch_rmsprop),),
+    "rmsprop": (("frameworks.TorchRMSprop", _torch_rmsprop),),
     "adadelta": (("optlib.AdaDelta", _adadelta),),
     "adam": (("optlib.Adam", _adam),),
 }
@@ -249,7 +249,7 @@ def test_perturbed_adam_beta2_breaks_agreement():
 @pytest.mark.parametrize("objective_key", OBJECTIVE_NAMES)
 def test_notes_rmsprop_differs_from_torch_when_eps_matters(objective_key):
     """optlib.RMSProp puts δ inside the root (the notes' form): with eps = 0.1 it is not
-    torch's RMSprop, while conventions.TorchRMSprop is (see test_optlib_agrees_with_torch)."""
+    torch's RMSprop, while frameworks.TorchRMSprop is (see test_optlib_agrees_with_torch)."""
     name = f"rmsprop-{objective_key}-2"
     case = CASES[name]
     assert case["kwargs"]["eps"] >= 1e-2

@@ -98,7 +98,7 @@ def test_state_round_trips_through_save_and_load(tmp_path):
     opt = optlib.AdamW(lr=0.1, weight_decay=0.1)
     first = optlib.run(opt, optlib.ellipse(), X0, 5)
     optlib.save_state(tmp_path / "adamw.npz", first.state)
-    state = optlib.load_state(tmp_path / "adamw.npz")
+    state = optlib.load_state(tmp_path / "adamw.npz", like=opt.init(X0))
     assert type(state).__name__ == "AdamWState" and state.t == 5
     rest = optlib.run(opt, optlib.ellipse(), first.x, 5, state=state)
     whole = optlib.run(opt, optlib.ellipse(), X0, 10)

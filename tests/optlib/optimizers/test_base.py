@@ -2,10 +2,17 @@
 checks of hyper-parameters and gradients.
 
 Each test runs once per optimizer of ``conftest.CASES`` (the argument ``case``) or once per
-optimizer and hyper-parameter (``case_param``).
+optimizer and hyper-parameter (``case_param``); the checks of hyper-parameter values run once per
+kind of hyper-parameter, and once per class to show that its constructor applies them.
 """
 
 from __future__ import annotations
+
+import ast
+import inspect
+import math
+import textwrap
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -14,6 +21,7 @@ from hypothesis import strategies as st
 
 import optlib
 from optlib import schedules
+from optlib.optimizers.base import HyperParam, Optimizer, decay, learning_rate, small_constant
 
 ELLIPSE = optlib.ellipse()
 
@@ -198,48 +206,135 @@ def test_integer_input_is_promoted_to_float64(case):
     assert optlib.run(opt, ELLIPSE, [-5, -2], 2).xs.dtype == np.float64
 
 
-# --- validation ----------------------------------------------------------------------------------
-
-GOOD = {"rate": [0.0, 0.5], "decay": [0.0, 0.999], "small": [0.0, 1e-12],
-        "positive_decay": [1e-6, 1.0], "nonpositive": [0.0, -2.0], "at_least_one": [1.0, 3.0]}
+# --- validation: one check per kind of hyper-parameter, one per class -------------------------
 
 
-def test_invalid_values_raise_value_error_naming_parameter_and_value(case_invalid):
-    case, name, value = case_invalid
+class Kind(NamedTuple):
+    """A kind of hyper-parameter: its admissible interval as printed, whether it may be a
+    schedule, values it refuses and boundary values it accepts."""
+
+    interval: str
+    schedulable: bool
+    invalid: tuple[float, ...]
+    valid: tuple[float, ...]
+
+
+KINDS = {
+    # the learning rate ε (and AdaDelta's multiplier lr): a number ≥ 0 or a schedule
+    "rate": Kind("[0, inf)", True, (-0.1, -1.0, math.nan, -math.inf), (0.0, 0.5, 1e6)),
+    # momentum α, decay rates ρ, β₁, β₂
+    "decay": Kind("[0, 1)", False, (1.0, -0.1, math.nan, 1.5), (0.0, 0.999)),
+    # the small constant δ, the weight decay λ, AdaGrad's r₀, NAdam's ψ, a power
+    "non-negative": Kind("[0, inf)", False, (-1e-8, -0.1, math.nan), (0.0, 1e-12, 3.0)),
+    # schedule-free β₁, the interpolation between average and base iterate
+    "positive decay": Kind("(0, 1]", False, (0.0, -0.1, math.nan, 1.5), (1e-6, 1.0)),
+    # Adafactor's exponent c of the second-moment decay
+    "non-positive": Kind("(-inf, 0]", False, (1e-3, 1.0, math.nan, -math.inf), (0.0, -2.0)),
+    # Adafactor's clipping threshold d
+    "at least one": Kind("[1, inf)", False, (0.5, -1.0, math.nan), (1.0, 3.0)),
+}
+
+#: Values that are not real numbers: each is refused with a TypeError naming the parameter.
+NOT_NUMBERS = ["0.1", None, [0.1, "a"], object(), True, 1 + 2j, [None]]
+
+
+
+def _spec(cls, name: str) -> HyperParam:
+    return next(s for s in cls.hyperparams if s.name == name)
+
+
+SPECS = {"rate": learning_rate(), "decay": decay("rho", "ρ", "decay rate"),
+         "non-negative": small_constant(),
+         "positive decay": _spec(optlib.ScheduleFreeSGD, "beta1"),
+         "non-positive": _spec(optlib.Adafactor, "beta2_decay"),
+         "at least one": _spec(optlib.Adafactor, "d")}
+
+
+def kind_of(spec: HyperParam) -> str:
+    interval = (("(" if spec.low_open else "[") + f"{spec.low:g}, {spec.high:g}"
+                + (")" if spec.high_open else "]"))
+    for name, kind in KINDS.items():
+        if interval == kind.interval and spec.schedulable == kind.schedulable:
+            return name
+    raise AssertionError(f"{spec.name}: a kind of hyper-parameter this test does not know")
+
+
+def toy(spec: HyperParam, value):
+    """An optimizer with one hyper-parameter, ``spec``, set to ``value``."""
+    cls = type("Toy", (Optimizer,), {"hyperparams": (spec,)})
+    return cls(**{spec.name: value})
+
+
+@pytest.mark.parametrize("kind, value", [(k, v) for k in KINDS for v in KINDS[k].invalid])
+def test_each_kind_refuses_values_outside_its_interval(kind, value):
+    spec = SPECS[kind]
+    expected = (f"Invalid {spec.description} {spec.name}={float(value)!r} for Toy: "
+                f"it must lie in {KINDS[kind].interval}")
     with pytest.raises(ValueError) as info:
-        case.make(**{name: value})
-    message = str(info.value)
-    assert f"{name}=" in message
-    assert repr(float(value)) in message  # '-0.1', '1.0', 'nan', ...
+        toy(spec, value)
+    assert str(info.value) == expected
     # the same value inside an array of otherwise valid values is caught too
-    lo, hi = case.ranges[name]
-    with pytest.raises(ValueError, match=f"{name}={float(value)!r}"):
-        case.make(**{name: np.array([[lo], [value], [hi]])})
+    good = KINDS[kind].valid
+    with pytest.raises(ValueError) as info:
+        toy(spec, np.array([[good[0]], [value], [good[-1]]]))
+    assert str(info.value) == expected
 
 
-def test_boundary_values_that_are_valid_are_accepted(case_param):
-    case, name = case_param
-    for value in GOOD[case.kind(name)]:
-        opt = case.make(**{name: value})
-        assert getattr(opt, name) == value
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_accepts_its_boundary_values(kind):
+    for value in KINDS[kind].valid:
+        assert getattr(toy(SPECS[kind], value), SPECS[kind].name) == value
+    values = np.array(KINDS[kind].valid)[:, None]
+    np.testing.assert_array_equal(getattr(toy(SPECS[kind], values), SPECS[kind].name), values)
 
 
-@pytest.mark.parametrize("value", ["0.1", None, [0.1, "a"], object(), True, 1 + 2j, [None]],
-                         ids=["str", "None", "mixed list", "object", "bool", "complex", "[None]"])
-def test_non_numeric_hyperparameters_raise_type_error(case_param, value):
-    case, name = case_param
-    with pytest.raises(TypeError, match=name):
-        case.make(**{name: value})
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_refuses_what_is_not_a_real_number(kind):
+    spec = SPECS[kind]
+    for value in NOT_NUMBERS:
+        with pytest.raises(TypeError) as info:
+            toy(spec, value)
+        assert str(info.value) == f"Toy: {spec.name} must be a real number or array, got {value!r}"
 
 
-def test_only_the_learning_rate_may_be_a_schedule(case_param):
-    case, name = case_param
-    sched = schedules.constant(0.1)
-    if name == "lr":
-        assert case.make(lr=sched).lr is sched
+@pytest.mark.parametrize("kind", KINDS)
+def test_only_the_rate_kind_may_be_a_schedule(kind):
+    spec, sched = SPECS[kind], schedules.constant(0.1)
+    if KINDS[kind].schedulable:
+        assert toy(spec, sched).lr is sched
     else:
-        with pytest.raises(TypeError, match="schedule"):
-            case.make(**{name: sched})
+        with pytest.raises(TypeError) as info:
+            toy(spec, sched)
+        assert str(info.value) == f"Toy: {spec.name} cannot be a schedule, got {sched!r}"
+
+
+def test_every_class_hyperparameter_is_of_a_known_kind(case):
+    kinds = {spec.name: kind_of(spec) for spec in case.cls.hyperparams}
+    assert set(kinds) == set(case.names)
+
+
+def test_the_constructor_checks_every_hyperparameter_it_takes(case):
+    # every hyper-parameter is a constructor argument, in the same order (other arguments are
+    # switches such as ``nesterov``), and the constructor checks each one
+    params = list(inspect.signature(case.cls.__init__).parameters)
+    names = [s.name for s in case.cls.hyperparams]
+    assert [p for p in params if p in names] == names
+    owner = case.cls.__name__
+    for spec in case.cls.hyperparams:
+        kind = KINDS[kind_of(spec)]
+        bad = kind.invalid[0]
+        with pytest.raises(ValueError, match=f"^Invalid .* {spec.name}={bad!r} for {owner}:"):
+            case.make(**{spec.name: bad})
+        with pytest.raises(TypeError, match=f"^{owner}: {spec.name} must be a real number"):
+            case.make(**{spec.name: "0.1"})
+        def sched(t, value=kind.valid[-1]):
+            return value
+
+        if kind.schedulable:
+            assert getattr(case.make(**{spec.name: sched}), spec.name) is sched
+        else:
+            with pytest.raises(TypeError, match=f"^{owner}: {spec.name} cannot be a schedule"):
+                case.make(**{spec.name: sched})
 
 
 def test_a_schedule_value_is_checked_when_it_is_used(case):
@@ -264,3 +359,41 @@ def test_repr_and_settings(case):
     assert "array(4, 1)" in text
     assert list(opt.settings()) == sorted(opt.settings(), key=case.names.index)
     assert set(opt.settings()) == set(case.names)
+
+
+# --- the names a reader sees in a step ------------------------------------------------------
+
+
+def _hyper_unpacking(cls) -> list[str]:
+    """The names a step unpacks ``self.hyper(x, state)`` into."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls.step)))
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                and getattr(node.value.func, "attr", None) == "hyper"):
+            return [t.id for t in node.targets[0].elts]
+    raise AssertionError(f"{cls.__name__}.step does not call self.hyper")
+
+
+def test_hyper_returns_a_named_tuple_of_the_step_names(case):
+    opt = case.make()
+    x0 = np.array([-5.0, -2.0])
+    h = opt.hyper(x0, opt.init(x0))
+    assert type(h) is case.cls.Hyper and h._fields == tuple(s.local for s in case.cls.hyperparams)
+    for spec, value in zip(case.cls.hyperparams, h, strict=True):
+        assert value == getattr(opt, spec.name)
+    # the book's notation: ε is ``lr`` and δ is ``delta`` inside every step
+    assert h._fields[0] == "lr"
+    for spec in case.cls.hyperparams:
+        if spec.description == "small constant for numerical stability":
+            assert spec.local.startswith("delta"), spec
+
+
+def test_every_step_unpacks_the_hyperparameters_by_their_names(case):
+    # a step that unpacked in another order would swap values silently; this catches it
+    names = _hyper_unpacking(case.cls)
+    fields = case.cls.Hyper._fields
+    assert len(names) == len(fields)
+    for name, field in zip(names, fields, strict=True):
+        assert name in ("_", field), f"{case.cls.__name__}.step calls {field} {name!r}"
+    tree = ast.parse(textwrap.dedent(inspect.getsource(case.cls.step)))
+    assert "eps" not in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}

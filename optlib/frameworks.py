@@ -1,11 +1,14 @@
 """The frameworks' forms of the same algorithms, where they differ from the notes.
 
 Each class is a separate optimizer with the same ``init``/``step`` interface, so
-a chapter can run both forms and compare their trajectories:
+a chapter can run both forms and compare their trajectories. As in every ``step`` of
+optlib, the learning rate is ``lr`` and the small constant ``delta`` (``delta_hat`` for
+Keras's ε̂):
 
 * :class:`TorchSGD` -- ``torch.optim.SGD`` with momentum and Nesterov: keeps the
   buffer b = −v/ε and, with ``nesterov=True``, reports the look-ahead point.
-* :class:`TorchRMSprop` -- ``torch.optim.RMSprop``: ε *outside* the square root.
+* :class:`TorchRMSprop` -- ``torch.optim.RMSprop``: δ (PyTorch's ``eps``) *outside* the
+  square root.
 * :class:`KerasAdam` -- ``keras.optimizers.Adam``: ε̂ added to the uncorrected root.
 
 The notes' AdaGrad is PyTorch's ``Adagrad`` (``eps`` = δ, ``initial_accumulator_value``
@@ -22,7 +25,6 @@ import numpy as np
 from .optimizers.base import (
     Array,
     GradFn,
-    HyperParam,
     Optimizer,
     as_point,
     decay,
@@ -52,7 +54,7 @@ class TorchSGD(Optimizer):
     learning rate the two forms part ways, because b does not carry the old ε.
     """
 
-    hyperparams = (learning_rate("lr"), decay("momentum", "μ", "momentum coefficient"))
+    hyperparams = (learning_rate("lr"), decay("momentum", "μ", "momentum coefficient", var="mu"))
     rule = "b ← μ b + g ;  θ ← θ − lr·b   (nesterov: θ ← θ − lr·(g + μ b))"
 
     def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False) -> None:
@@ -87,14 +89,15 @@ class TorchRMSprop(Optimizer):
 
     .. math::
         r \leftarrow \rho r + (1-\rho)\, g\odot g, \qquad
-        \theta \leftarrow \theta - \frac{\text{lr}}{\sqrt{r} + \epsilon} \odot g
+        \theta \leftarrow \theta - \frac{\text{lr}}{\sqrt{r} + \delta} \odot g
 
-    PyTorch calls ρ ``alpha`` (default 0.99) and ε ``eps`` (default 1e-8).
+    PyTorch calls ρ ``alpha`` (default 0.99) and δ ``eps`` (default 1e-8). The notes'
+    :class:`~optlib.RMSProp` puts δ inside the root instead.
     """
 
-    hyperparams = (learning_rate("lr"), decay("alpha", "ρ", "decay rate"),
-                   small_constant("eps", "ε"))
-    rule = "r ← ρ r + (1−ρ) g⊙g ;  θ ← θ − lr/(√r + ε) ⊙ g"
+    hyperparams = (learning_rate("lr"), decay("alpha", "ρ", "decay rate", var="rho"),
+                   small_constant("eps", "δ"))
+    rule = "r ← ρ r + (1−ρ) g⊙g ;  θ ← θ − lr/(√r + δ) ⊙ g"
 
     def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8) -> None:
         super().__init__(lr=lr, alpha=alpha, eps=eps)
@@ -105,10 +108,10 @@ class TorchRMSprop(Optimizer):
     def step(self, x: Array, grad_fn: GradFn, state: TorchRMSpropState
              ) -> tuple[Array, TorchRMSpropState]:
         x = as_point(x)
-        lr, rho, eps = self.hyper(x, state)
+        lr, rho, delta = self.hyper(x, state)
         g = self.grad(grad_fn, x)
         r = rho * state.r + (1 - rho) * g * g
-        return x - lr / (np.sqrt(r) + eps) * g, TorchRMSpropState(r=r, t=state.t + 1)
+        return x - lr / (np.sqrt(r) + delta) * g, TorchRMSpropState(r=r, t=state.t + 1)
 
 
 class KerasAdamState(NamedTuple):
@@ -128,12 +131,12 @@ class KerasAdam(Optimizer):
 
     This equals :class:`~optlib.Adam` with a step-dependent δ = ε̂/√(1−β₂ᵗ): the
     two agree when ε̂ is negligible and differ most in the first steps. Keras's
-    default ε̂ is 1e-7.
+    default ε̂ is 1e-7; inside ``step`` it is ``delta_hat``, the small constant of this form.
     """
 
     hyperparams = (learning_rate("lr"), decay("beta1", "β₁", "first-moment decay"),
                    decay("beta2", "β₂", "second-moment decay"),
-                   HyperParam("epsilon", "ε̂", "epsilon hat", 0.0, slider=(1e-10, 1e-1), log=True))
+                   small_constant("epsilon", "ε̂", var="delta_hat"))
     rule = "m ← β₁m + (1−β₁)g ;  v ← β₂v + (1−β₂)g⊙g ;  θ ← θ − lr_t m/(√v + ε̂)"
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
@@ -146,16 +149,13 @@ class KerasAdam(Optimizer):
     def step(self, x: Array, grad_fn: GradFn, state: KerasAdamState
              ) -> tuple[Array, KerasAdamState]:
         x = as_point(x)
-        lr, beta1, beta2, eps_hat = self.hyper(x, state)
+        lr, beta1, beta2, delta_hat = self.hyper(x, state)
         g = self.grad(grad_fn, x)
         t = state.t + 1
         m = beta1 * state.m + (1 - beta1) * g
         v = beta2 * state.v + (1 - beta2) * g * g
         lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
-        return x - lr_t * m / (np.sqrt(v) + eps_hat), KerasAdamState(m=m, v=v, t=t)
-
-
-STATE_TYPES = (TorchSGDState, TorchRMSpropState, KerasAdamState)
+        return x - lr_t * m / (np.sqrt(v) + delta_hat), KerasAdamState(m=m, v=v, t=t)
 
 
 def momentum_to_torch_buffer(v: Array, lr: float) -> Array:

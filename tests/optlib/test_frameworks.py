@@ -1,4 +1,4 @@
-"""optlib.conventions: the PyTorch and Keras forms of SGD/NAG, RMSprop and Adam.
+"""optlib.frameworks: the PyTorch and Keras forms of SGD/NAG, RMSprop and Adam.
 
 References below are written from the frameworks' documented update rules, per coordinate,
 with Python floats. Ellipse f = 0.1·x1² + 2·x2², ∇f = (0.2·x1, 4·x2); θ0 = (-5, -2), g0 = (-1, -8).
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import optlib
-from optlib import conventions, schedules
+from optlib import frameworks, schedules
 
 X0 = (-5.0, -2.0)
 COEF = (0.1, 2.0)
@@ -92,7 +92,7 @@ def _two_steps(opt):
 
 
 def test_torch_sgd_heavy_ball_by_hand():
-    x1, s1, x2, s2 = _two_steps(conventions.TorchSGD(lr=0.4, momentum=0.5))
+    x1, s1, x2, s2 = _two_steps(frameworks.TorchSGD(lr=0.4, momentum=0.5))
     # b1 = g0 = (-1, -8); θ1 = θ0 − 0.4·b1 = (-4.6, 1.2)
     assert s1.b == pytest.approx([-1.0, -8.0], rel=1e-15)
     assert x1 == pytest.approx([-4.6, 1.2], rel=1e-14)
@@ -102,21 +102,21 @@ def test_torch_sgd_heavy_ball_by_hand():
 
 
 def test_torch_sgd_nesterov_by_hand():
-    x1, s1, _, _ = _two_steps(conventions.TorchSGD(lr=0.4, momentum=0.5, nesterov=True))
+    x1, s1, _, _ = _two_steps(frameworks.TorchSGD(lr=0.4, momentum=0.5, nesterov=True))
     # b1 = g0; θ1 = θ0 − 0.4·(g0 + 0.5·b1) = (-5, -2) − 0.4·(-1.5, -12) = (-4.4, 2.8),
     # the notes' look-ahead point θ1 + αv1 = (-4.6, 1.2) + 0.5·(0.4, 3.2).
     assert x1 == pytest.approx([-4.4, 2.8], rel=1e-14)
 
 
 def test_torch_rmsprop_first_step_by_hand():
-    x1, s1, _, _ = _two_steps(conventions.TorchRMSprop(lr=0.01, alpha=0.99, eps=1e-8))
+    x1, s1, _, _ = _two_steps(frameworks.TorchRMSprop(lr=0.01, alpha=0.99, eps=1e-8))
     # r1 = 0.01·g0² = (0.01, 0.64), √r1 = 0.1·|g0|; step = 0.01·g/(0.1|g| + ε) ≈ 0.1·sign(g)
     assert s1.r == pytest.approx([0.01, 0.64], rel=1e-13)
     assert x1 == pytest.approx([-5 + 0.01 / (0.1 + 1e-8), -2 + 0.08 / (0.8 + 1e-8)], rel=1e-13)
 
 
 def test_keras_adam_first_step_by_hand():
-    x1, s1, _, _ = _two_steps(conventions.KerasAdam(lr=0.1, epsilon=1e-7))
+    x1, s1, _, _ = _two_steps(frameworks.KerasAdam(lr=0.1, epsilon=1e-7))
     # m1 = 0.1·g0, v1 = 0.001·g0², lr_1 = 0.1·√0.001/0.1 = √0.001;
     # step = √0.001·0.1·g/(√0.001·|g| + ε̂) ≈ 0.1·sign(g)
     r = math.sqrt(0.001)
@@ -131,7 +131,7 @@ def test_keras_adam_first_step_by_hand():
 @pytest.mark.parametrize("nesterov", [False, True])
 @pytest.mark.parametrize(("lr", "mu"), [(0.4, 0.5), (0.05, 0.9), (0.2, 0.0)])
 def test_torch_sgd_matches_reference(lr, mu, nesterov):
-    opt = conventions.TorchSGD(lr=lr, momentum=mu, nesterov=nesterov)
+    opt = frameworks.TorchSGD(lr=lr, momentum=mu, nesterov=nesterov)
     traj = optlib.run(opt, optlib.ellipse(), X0, 50)
     np.testing.assert_allclose(traj.xs, reference_torch_sgd(X0, lr, mu, nesterov, 50),
                                rtol=1e-12, atol=1e-12 * 5)
@@ -139,7 +139,7 @@ def test_torch_sgd_matches_reference(lr, mu, nesterov):
 
 @pytest.mark.parametrize(("lr", "alpha", "eps"), [(0.01, 0.99, 1e-8), (0.1, 0.9, 1e-3)])
 def test_torch_rmsprop_matches_reference(lr, alpha, eps):
-    traj = optlib.run(conventions.TorchRMSprop(lr=lr, alpha=alpha, eps=eps), optlib.ellipse(),
+    traj = optlib.run(frameworks.TorchRMSprop(lr=lr, alpha=alpha, eps=eps), optlib.ellipse(),
                       X0, 50)
     np.testing.assert_allclose(traj.xs, reference_torch_rmsprop(X0, lr, alpha, eps, 50),
                                rtol=1e-12, atol=1e-12 * 5)
@@ -148,7 +148,7 @@ def test_torch_rmsprop_matches_reference(lr, alpha, eps):
 @pytest.mark.parametrize(("lr", "b1", "b2", "eps_hat"),
                          [(0.1, 0.9, 0.999, 1e-7), (0.2, 0.5, 0.9, 0.5), (0.05, 0.0, 0.0, 0.0)])
 def test_keras_adam_matches_reference_and_the_step_dependent_delta_form(lr, b1, b2, eps_hat):
-    opt = conventions.KerasAdam(lr=lr, beta1=b1, beta2=b2, epsilon=eps_hat)
+    opt = frameworks.KerasAdam(lr=lr, beta1=b1, beta2=b2, epsilon=eps_hat)
     traj = optlib.run(opt, optlib.ellipse(), X0, 50)
     np.testing.assert_allclose(traj.xs, reference_keras_adam(X0, lr, b1, b2, eps_hat, 50),
                                rtol=1e-12, atol=1e-12 * 5)
@@ -161,28 +161,28 @@ def test_keras_adam_matches_reference_and_the_step_dependent_delta_form(lr, b1, 
 
 def test_torch_heavy_ball_gives_the_notes_momentum_iterates_and_buffer():
     f = optlib.ellipse()
-    torch_form = optlib.iterate(conventions.TorchSGD(lr=0.1, momentum=0.8), f.grad, X0, 40)
+    torch_form = optlib.iterate(frameworks.TorchSGD(lr=0.1, momentum=0.8), f.grad, X0, 40)
     notes_form = optlib.iterate(optlib.Momentum(lr=0.1, momentum=0.8), f.grad, X0, 40)
     for (xt, st), (xn, sn) in zip(torch_form, notes_form, strict=True):
         np.testing.assert_allclose(xt, xn, rtol=1e-12, atol=1e-13)
-        np.testing.assert_allclose(st.b, conventions.momentum_to_torch_buffer(sn.v, 0.1),
+        np.testing.assert_allclose(st.b, frameworks.momentum_to_torch_buffer(sn.v, 0.1),
                                    rtol=1e-12, atol=1e-12)
 
 
 def test_torch_nesterov_reports_the_lookahead_point():
     f = optlib.ellipse()
-    torch_form = optlib.iterate(conventions.TorchSGD(lr=0.1, momentum=0.8, nesterov=True),
+    torch_form = optlib.iterate(frameworks.TorchSGD(lr=0.1, momentum=0.8, nesterov=True),
                                 f.grad, X0, 40)
     notes_form = optlib.iterate(optlib.Nesterov(lr=0.1, momentum=0.8), f.grad, X0, 40)
     for (xt, _), (xn, sn) in zip(torch_form, notes_form, strict=True):
-        phi = conventions.nesterov_lookahead(xn, sn.v, 0.8)
+        phi = frameworks.nesterov_lookahead(xn, sn.v, 0.8)
         np.testing.assert_allclose(xt, phi, rtol=1e-12, atol=1e-13)
 
 
 def test_the_forms_part_ways_under_a_changing_learning_rate():
     f = optlib.ellipse()
     lr = schedules.exponential(0.2, 0.5)
-    a = optlib.run(conventions.TorchSGD(lr=lr, momentum=0.8), f, X0, 5)
+    a = optlib.run(frameworks.TorchSGD(lr=lr, momentum=0.8), f, X0, 5)
     b = optlib.run(optlib.Momentum(lr=lr, momentum=0.8), f, X0, 5)
     np.testing.assert_allclose(a.xs[1], b.xs[1], rtol=1e-14)  # same first step
     assert not np.allclose(a.xs[2:], b.xs[2:], rtol=1e-3)
@@ -190,33 +190,33 @@ def test_the_forms_part_ways_under_a_changing_learning_rate():
 
 def test_torch_rmsprop_equals_the_notes_rmsprop_without_epsilon():
     f = optlib.ellipse()
-    a = optlib.run(conventions.TorchRMSprop(lr=0.05, alpha=0.9, eps=0.0), f, X0, 50)
+    a = optlib.run(frameworks.TorchRMSprop(lr=0.05, alpha=0.9, eps=0.0), f, X0, 50)
     b = optlib.run(optlib.RMSProp(lr=0.05, rho=0.9, eps=0.0), f, X0, 50)
     np.testing.assert_allclose(a.xs, b.xs, rtol=1e-12, atol=1e-13)
     # ...and differs from it once ε is large (outside vs inside the root)
-    c = optlib.run(conventions.TorchRMSprop(lr=0.05, alpha=0.9, eps=0.5), f, X0, 1)
+    c = optlib.run(frameworks.TorchRMSprop(lr=0.05, alpha=0.9, eps=0.5), f, X0, 1)
     d = optlib.run(optlib.RMSProp(lr=0.05, rho=0.9, eps=0.5), f, X0, 1)
     assert abs(c.xs[1, 0] - d.xs[1, 0]) > 1e-3
 
 
 def test_keras_adam_and_adam_agree_when_epsilon_is_negligible_and_differ_early_otherwise():
     f = optlib.ellipse()
-    a = optlib.run(conventions.KerasAdam(lr=0.1, epsilon=0.0), f, X0, 50)
+    a = optlib.run(frameworks.KerasAdam(lr=0.1, epsilon=0.0), f, X0, 50)
     b = optlib.run(optlib.Adam(lr=0.1, eps=0.0), f, X0, 50)
     np.testing.assert_allclose(a.xs, b.xs, rtol=1e-12, atol=1e-12)
-    c = optlib.run(conventions.KerasAdam(lr=0.1, epsilon=0.1), f, X0, 1)
+    c = optlib.run(frameworks.KerasAdam(lr=0.1, epsilon=0.1), f, X0, 1)
     d = optlib.run(optlib.Adam(lr=0.1, eps=0.1), f, X0, 1)
     assert abs(c.xs[1, 0] - d.xs[1, 0]) > 1e-3
 
 
 def test_momentum_to_torch_buffer_checks_lr():
-    np.testing.assert_array_equal(conventions.momentum_to_torch_buffer([0.2, -0.4], 0.5),
+    np.testing.assert_array_equal(frameworks.momentum_to_torch_buffer([0.2, -0.4], 0.5),
                                   [-0.4, 0.8])
     for bad in (0.0, -0.1):
         with pytest.raises(ValueError, match="lr"):
-            conventions.momentum_to_torch_buffer([1.0], bad)
+            frameworks.momentum_to_torch_buffer([1.0], bad)
 
 
 def test_torch_sgd_repr_names_the_nesterov_flag():
-    assert "nesterov=True" in repr(conventions.TorchSGD(lr=0.4, momentum=0.5, nesterov=True))
-    assert "nesterov=False" in repr(conventions.TorchSGD(lr=0.4, momentum=0.5))
+    assert "nesterov=True" in repr(frameworks.TorchSGD(lr=0.4, momentum=0.5, nesterov=True))
+    assert "nesterov=False" in repr(frameworks.TorchSGD(lr=0.4, momentum=0.5))
