@@ -85,7 +85,7 @@ class TorchRMSpropState(NamedTuple):
 
 
 class TorchRMSprop(Optimizer):
-    r"""``torch.optim.RMSprop`` (not centred, no momentum): ε outside the root.
+    r"""``torch.optim.RMSprop`` (not centred, no momentum): δ outside the root.
 
     .. math::
         r \leftarrow \rho r + (1-\rho)\, g\odot g, \qquad

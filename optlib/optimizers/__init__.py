@@ -30,9 +30,9 @@ from .signsgd import SignSGD, SignSGDState
 #: The update rules of chapters 1-8, in order (gradient descent and SGD share one class;
 #: AdamW, Adam with decoupled weight decay, comes with chapter 8).
 NOTES = (SGD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, AdamW)
-#: Part V, after Adam: the element-wise rules (each coordinate on its own, like the notes').
+#: The element-wise rules of part V (after Adam), each coordinate on its own like the notes'.
 AFTER_ADAM = (AMSGrad, NAdam, RAdam, Adamax, SignSGD, Lion, ScheduleFreeSGD, ScheduleFreeAdamW)
-#: Every element-wise optimizer: what the explorer, the web figures and the tables offer.
+#: Every element-wise optimizer, the ones the explorer, the web figures and the tables offer.
 ALL = NOTES + AFTER_ADAM
 #: Optimizers that treat the last two axes of θ as one matrix (batch axes in front); they
 #: are not element-wise, so a 2-D toy point is a 1 × 2 matrix (Muon) or a vector (Adafactor).

@@ -141,12 +141,17 @@ class Optimizer:
     #: One line with the update rule in the notes' notation (shown in tables).
     rule: ClassVar[str] = ""
     #: What :meth:`hyper` returns: a named tuple with one field per hyper-parameter, named
-    #: as in ``step`` (``spec.local``), e.g. ``AdamHyper(lr, beta1, beta2, delta)``.
+    #: as in ``step`` (``spec.local``), e.g. ``Adam.Hyper(lr, beta1, beta2, delta)``.
     Hyper: ClassVar[type[tuple[Any, ...]]] = namedtuple("Hyper", [])
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.Hyper = namedtuple(f"{cls.__name__}Hyper", [s.local for s in cls.hyperparams])
+        fields = [s.local for s in cls.hyperparams]
+        hyper = namedtuple("Hyper", fields, module=cls.__module__)
+        hyper.__qualname__ = f"{cls.__qualname__}.Hyper"
+        hyper.__doc__ = (f"The hyper-parameters of {cls.__name__} at one step, named as in its "
+                         f"``step``: ({', '.join(fields)}).")
+        cls.Hyper = hyper
 
     def __init__(self, **values: Any) -> None:
         owner = type(self).__name__
@@ -155,7 +160,7 @@ class Optimizer:
 
     # -- helpers used by every step -------------------------------------------------
     def hyper(self, x: Array, state: Any) -> tuple[Any, ...]:
-        """The hyper-parameters at step ``state.t``, in ``x``'s dtype, as a :attr:`Hyper`.
+        """The hyper-parameters at step ``state.t``, in ``x``'s dtype, as a ``Hyper`` tuple.
 
         A schedule is evaluated (and checked) at ``t``. A step unpacks the result with the
         field names, ``lr, alpha = self.hyper(x, state)``; a test checks every step does.
