@@ -70,6 +70,35 @@ def test_notebook_uses_the_python3_kernel(path):
     assert kernel == "python3", f"{_rel(path)}: kernelspec name is {kernel!r}, expected 'python3'"
 
 
+DEF = re.compile(r"^[ \t]*def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
+
+
+def _defined_functions(path: Path) -> set[str]:
+    """The names after ``def`` in the notebook's code cells (nested ones included)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return {name for cell in nb.get("cells", []) if cell.get("cell_type") == "code"
+            for name in DEF.findall("".join(cell.get("source", "")))}
+
+
+def test_the_def_scan_finds_definitions():
+    # guards the check below against a vacuous pass
+    source = "x = 1\ndef first(a):\n    def inner():\n        pass\nprint('def not_this(')\n"
+    assert set(DEF.findall(source)) == {"first", "inner"}
+
+
+def test_no_function_is_defined_in_two_notebooks():
+    # A helper two chapters need belongs in optlib (library-worthy) or optbook (book machinery),
+    # with tests; the notebooks import it.
+    where: dict[str, list[str]] = {}
+    for path in NOTEBOOKS:
+        for name in _defined_functions(path):
+            where.setdefault(name, []).append(_rel(path))
+    repeated = {name: paths for name, paths in sorted(where.items()) if len(paths) > 1}
+    assert not repeated, (
+        "functions defined in more than one notebook (move them to optlib or optbook): "
+        + "; ".join(f"{name} in {', '.join(paths)}" for name, paths in repeated.items()))
+
+
 # --- table of contents -----------------------------------------------------------------------
 
 
