@@ -33,14 +33,23 @@ DIFFICULTIES = ("easy", "medium", "hard")
 REQUIRED = ("id", "difficulty", "topic", "section", "question", "answer")
 
 
-def questions_dir(start: str | Path | None = None) -> Path:
-    """Find ``chapters/questions`` from ``start`` (default: the working directory) upwards."""
+def chapters_folder(name: str, start: str | Path | None = None) -> Path:
+    """Find ``chapters/<name>`` from ``start`` (default: the working directory) upwards.
+
+    A notebook runs in ``chapters/``, a test or a script from the repository's root: both find
+    the folder.
+    """
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        for candidate in (folder / "questions", folder / "chapters" / "questions"):
+        for candidate in (folder / name, folder / "chapters" / name):
             if candidate.is_dir():
                 return candidate
-    raise FileNotFoundError(f"no chapters/questions folder above {here}")
+    raise FileNotFoundError(f"no chapters/{name} folder above {here}")
+
+
+def questions_dir(start: str | Path | None = None) -> Path:
+    """Find ``chapters/questions`` from ``start`` (default: the working directory) upwards."""
+    return chapters_folder("questions", start)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .display import HTML, Markdown, asset
+from .questions import chapters_folder
 
 QUIZ_REQUIRED = ("id", "question", "section", "options")
 
@@ -47,12 +48,7 @@ class Quiz:
 
 def quiz_dir(start: str | Path | None = None) -> Path:
     """Find ``chapters/quiz`` from ``start`` (default: the working directory) upwards."""
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        for candidate in (folder / "quiz", folder / "chapters" / "quiz"):
-            if candidate.is_dir():
-                return candidate
-    raise FileNotFoundError(f"no chapters/quiz folder above {here}")
+    return chapters_folder("quiz", start)
 
 
 def quiz_names(folder: str | Path | None = None) -> list[str]:
