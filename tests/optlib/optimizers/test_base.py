@@ -9,8 +9,10 @@ kind of hyper-parameter, and once per class to show that its constructor applies
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import math
+import pkgutil
 import textwrap
 from typing import NamedTuple
 
@@ -388,12 +390,36 @@ def test_hyper_returns_a_named_tuple_of_the_step_names(case):
             assert spec.local.startswith("delta"), spec
 
 
-def test_every_step_unpacks_the_hyperparameters_by_their_names(case):
+def _all_optimizer_classes() -> list[type]:
+    """Every Optimizer subclass that optlib defines, in any module (new ones included)."""
+    for info in pkgutil.walk_packages(optlib.__path__, "optlib."):
+        if info.name != "optlib.plotting":
+            importlib.import_module(info.name)
+    found, todo = [], [Optimizer]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("optlib.") and "step" in vars(sub):
+                found.append(sub)
+    return sorted(found, key=lambda c: (c.__module__, c.__name__))
+
+
+@pytest.mark.parametrize("cls", _all_optimizer_classes(), ids=lambda c: c.__name__)
+def test_every_step_unpacks_the_hyperparameters_by_their_names(cls):
     # a step that unpacked in another order would swap values silently; this catches it
-    names = _hyper_unpacking(case.cls)
-    fields = case.cls.Hyper._fields
+    names = _hyper_unpacking(cls)
+    fields = cls.Hyper._fields
     assert len(names) == len(fields)
     for name, field in zip(names, fields, strict=True):
-        assert name in ("_", field), f"{case.cls.__name__}.step calls {field} {name!r}"
-    tree = ast.parse(textwrap.dedent(inspect.getsource(case.cls.step)))
-    assert "eps" not in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        assert name in ("_", field), f"{cls.__name__}.step calls {field} {name!r}"
+    # the book's names: ε is ``lr`` and δ is ``delta``, never a variable ``eps``, in a step
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls.step)))
+    assert "eps" not in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}, cls.__name__
+    learning_rates = [s for s in cls.hyperparams if s.schedulable]
+    assert all(s.local == "lr" for s in learning_rates), cls.__name__
+
+
+def test_the_step_scan_finds_every_optimizer_of_the_book():
+    found = _all_optimizer_classes()
+    assert set(optlib.ALL) <= set(found) and set(optlib.optimizers.MATRIX) <= set(found)
+    assert optlib.frameworks.KerasAdam in found
