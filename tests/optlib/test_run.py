@@ -159,7 +159,7 @@ def test_resumed_run_is_bit_identical(case, batched, tmp_path):
     head = optlib.run(opt, ELLIPSE, x0, 20)
     path = tmp_path / f"{case.id}.npz"
     optlib.save_state(path, head.state)
-    loaded = optlib.load_state(path, like=opt.init(X0))
+    loaded = optlib.load_state(path, like=opt.init(x0))
     assert type(loaded) is type(head.state)
     assert loaded.t == 20 and isinstance(loaded.t, int)
     for name, value in head.state._asdict().items():
