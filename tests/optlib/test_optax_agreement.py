@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 import optlib
+from optbook.reference import objective_for
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "optax_reference.npz"
 RTOL = 1e-10
@@ -45,16 +46,7 @@ CASES = {case["name"]: case for case in MANIFEST["cases"]}
 
 def objective(key: str) -> optlib.Objective:
     spec = MANIFEST["objectives"][key]
-    name = spec["name"]
-    if name == "ellipse":
-        return optlib.ellipse(a=spec["a"], b=spec["b"])
-    if name == "rosenbrock":
-        return optlib.rosenbrock(a=spec["a"], b=spec["b"])
-    if name == "quadratic":
-        return optlib.quadratic(spec["H"], spec["b"])
-    if name == "beale":
-        return optlib.beale()
-    raise ValueError(f"unknown objective {name!r}")
+    return objective_for(spec)
 
 
 def optlib_kwargs(optax_kwargs: dict) -> dict:

@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 import optlib
+from optbook.reference import objective_for
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "torch_after_adam.npz"
 RTOL = 1e-10
@@ -59,16 +60,7 @@ def objective(case: dict) -> optlib.Objective:
     if case["matrix"]:
         return least_squares(MANIFEST["matrix_objectives"][key])
     spec = MANIFEST["objectives"][key]
-    name = spec["name"]
-    if name == "ellipse":
-        return optlib.ellipse(a=spec["a"], b=spec["b"])
-    if name == "rosenbrock":
-        return optlib.rosenbrock(a=spec["a"], b=spec["b"])
-    if name == "quadratic":
-        return optlib.quadratic(spec["H"], spec["b"])
-    if name == "beale":
-        return optlib.beale()
-    raise ValueError(f"unknown objective {name!r}")
+    return objective_for(spec)
 
 
 def optlib_kwargs(family: str, torch_kwargs: dict) -> dict:
