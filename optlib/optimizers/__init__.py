@@ -38,7 +38,7 @@ ALL = NOTES + AFTER_ADAM
 #: are not element-wise, so a 2-D toy point is a 1 × 2 matrix (Muon) or a vector (Adafactor).
 MATRIX = (Adafactor, Muon)
 
-#: The methods of chapter 12 (convex theory): not in ALL, which the explorer and tables offer.
+#: The methods of chapter 12 (convex theory), which are not in ALL (the explorer and tables).
 CONVEX = (AcceleratedGradient, ArmijoGD, Newton)
 
 __all__ = ["AFTER_ADAM", "ALL", "MATRIX", "NOTES", "SGD", "Momentum", "Nesterov",

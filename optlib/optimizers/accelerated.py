@@ -37,7 +37,7 @@ class AcceleratedGradient(Nesterov):
 
     hyperparams = (learning_rate(),
                    HyperParam("momentum", "α", "momentum coefficient", 0.0, 1.0,
-                              slider=(0.0, 0.999), schedulable=True))
+                              slider=(0.0, 0.999), schedulable=True, var="alpha"))
     rule = "v ← α_t v − ε ∇f(θ + α_t v) ;  θ ← θ + v ;  α_t = (t − 1)/(t + 2)"
 
     def __init__(self, lr: Any, momentum: Any = convex_momentum) -> None:

@@ -99,12 +99,12 @@ class ArmijoGD(Optimizer):
 
     def step(self, x: Array, grad_fn: GradFn, state: ArmijoState) -> tuple[Array, ArmijoState]:
         x = as_point(x)
-        (eps0,) = self.hyper(x, state)
+        (lr,) = self.hyper(x, state)
         g = self.grad(grad_fn, x)
-        eps, evals = backtracking(self.value, x, g, g, eps0[..., 0] if eps0.ndim else eps0,
-                                  self.shrink, self.c)
-        x_new = x - eps[..., None] * g
-        return x_new, ArmijoState(lr=eps, evals=state.evals + evals, t=state.t + 1)
+        lr_t, evals = backtracking(self.value, x, g, g, lr[..., 0] if lr.ndim else lr,
+                                   self.shrink, self.c)
+        x_new = x - lr_t[..., None] * g
+        return x_new, ArmijoState(lr=lr_t, evals=state.evals + evals, t=state.t + 1)
 
     def __repr__(self) -> str:
         return f"{super().__repr__()[:-1]}, shrink={self.shrink:g}, c={self.c:g})"

@@ -69,14 +69,14 @@ class Newton(Optimizer):
 
     def step(self, x: Array, grad_fn: GradFn, state: NewtonState) -> tuple[Array, NewtonState]:
         x = as_point(x)
-        (eps,) = self.hyper(x, state)
+        (lr,) = self.hyper(x, state)
         g = self.grad(grad_fn, x)
         d = newton_direction(np.asarray(self.hessian(x), dtype=x.dtype), g)
-        eps = np.broadcast_to(eps[..., 0] if eps.ndim else eps, x.shape[:-1])
+        lr_t = np.broadcast_to(lr[..., 0] if lr.ndim else lr, x.shape[:-1])
         if self.value is not None:
-            eps, _ = backtracking(self.value, x, g, d, eps, self.shrink, self.c)
-        x_new = x - eps[..., None] * d
-        return x_new, NewtonState(lr=np.array(eps), t=state.t + 1)
+            lr_t, _ = backtracking(self.value, x, g, d, lr_t, self.shrink, self.c)
+        x_new = x - lr_t[..., None] * d
+        return x_new, NewtonState(lr=np.array(lr_t), t=state.t + 1)
 
     def __repr__(self) -> str:
         damped = "backtracking" if self.value is not None else "none"
