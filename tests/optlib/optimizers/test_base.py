@@ -394,13 +394,15 @@ def _all_optimizer_classes() -> list[type]:
     """Every Optimizer subclass that optlib defines, in any module (new ones included), with
     its own ``step`` or one it inherits (``AcceleratedGradient`` runs ``Nesterov.step``)."""
     for info in pkgutil.walk_packages(optlib.__path__, "optlib."):
-        if info.name != "optlib.plotting":
+        if info.name != "optlib.plotting" and not info.name.rsplit(".", 1)[-1].startswith("make_"):
             importlib.import_module(info.name)
     found, todo = [], [Optimizer]
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("optlib.") and sub.step is not Optimizer.step:
+            # wrappers such as Partition or StoredIn have no hyper-parameters of their own
+            if (sub.__module__.startswith("optlib.") and sub.step is not Optimizer.step
+                    and sub.hyperparams):
                 found.append(sub)
     return sorted(found, key=lambda c: (c.__module__, c.__name__))
 
