@@ -33,12 +33,13 @@ COLUMN_PX = 688
 DPI = 100
 #: The column's width in inches at :data:`DPI`.
 COLUMN_INCHES = COLUMN_PX / DPI
-#: Default figure size: the column's width (two panels side by side fit).
+#: The default figure size, the column's width (two panels side by side fit).
 FIGSIZE = (COLUMN_INCHES, 3.0)
 #: A taller figure for one square-ish panel or a grid of panels.
 FIGSIZE_TALL = (COLUMN_INCHES, 4.6)
 #: Font sizes in points; the smallest is what the browser test measures.
 FONT_PT = {"base": 10.0, "title": 10.5, "label": 9.5, "tick": 8.5, "legend": 8.5}
+#: The smallest of them, the tick and legend size.
 SMALLEST_FONT_PT = min(FONT_PT.values())
 #: The smallest text height, in CSS pixels as displayed at 1280 px, that the book accepts.
 MIN_TEXT_PX = 11.0

@@ -59,16 +59,19 @@ from .registry import METHODS, PROBLEMS, method_name
 #: The largest snippet :class:`WebFigure` accepts: one figure adds at most this to a page.
 MAX_BYTES = 1_000_000
 
-#: Path points are stored as 16-bit integers: ``PATH_SCALE`` steps per window width (or
+#: Path points are stored as 16-bit integers, ``PATH_SCALE`` steps per window width (or
 #: height), so a point is placed to 1/2000 of the plot (well under a pixel on any screen);
 #: points more than :data:`PATH_CLIP` windows away are pulled in to that distance.
 PATH_SCALE = 2000
+#: How many windows away from the plot a stored point may lie.
 PATH_CLIP = 15
 #: Losses on a log axis are stored as ``round(LOSS_SCALE · log10(loss))`` in 16 bits (a step of
 #: 0.23 %, invisible on a log axis); a loss of exactly 0 as :data:`ZERO_CODE`. Losses on a
 #: linear axis (the saddle) as ``round(LINEAR_SCALE · ((v − lo)/(hi − lo) − ½))``.
 LOSS_SCALE = 1000
+#: The 16-bit scale of losses on a linear axis (see :data:`LOSS_SCALE`).
 LINEAR_SCALE = 20000
+#: The code of a loss of exactly 0 on a log axis.
 ZERO_CODE = -32768
 _INT16_MAX = 32000
 
