@@ -16,6 +16,6 @@ The optimizers themselves live in :mod:`optlib`, which a reader can use without 
 needs them.
 """
 
-from .glue import glue_numbers
+from .glue import glue_numbers, mean_spread
 
-__all__ = ["glue_numbers"]
+__all__ = ["glue_numbers", "mean_spread"]

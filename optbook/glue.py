@@ -46,3 +46,17 @@ def glue_numbers(**values: Any) -> None:
             glue(name, plain(value), display=False)
         except (TypeError, ValueError) as error:
             raise type(error)(f"{name}: {error}") from None
+
+
+def mean_spread(values: Any, fmt: str = ".3g") -> str:
+    """``"m ± s"``: the mean and the standard deviation over runs (seeds), for the prose.
+
+    ``values`` are one number per run; ``fmt`` formats both (``mean_spread([0.96, 0.97], ".3f")``
+    gives ``"0.965 ± 0.005"``).
+    """
+    values = np.asarray(values, dtype=np.float64).ravel()
+    if values.size < 2:
+        raise ValueError(f"a spread needs at least two runs, got {values.size}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"values must be finite, got {values.tolist()}")
+    return f"{values.mean():{fmt}} ± {values.std():{fmt}}"

@@ -28,3 +28,14 @@ def test_plain_refuses_what_is_not_one_number(value, error, match):
 def test_glue_numbers_names_the_value_it_refuses():
     with pytest.raises(ValueError, match="best_lr: glue got NaN"):
         glue_numbers(best_lr=float("nan"))
+
+
+def test_mean_spread_formats_mean_and_standard_deviation():
+    from optbook.glue import mean_spread
+
+    assert mean_spread([0.96, 0.97], ".3f") == "0.965 ± 0.005"
+    assert mean_spread(np.array([[1.0, 3.0]])) == "2 ± 1"
+    with pytest.raises(ValueError, match="at least two runs"):
+        mean_spread([1.0])
+    with pytest.raises(ValueError, match="finite"):
+        mean_spread([1.0, np.nan])
