@@ -233,7 +233,14 @@ def test_cheat_sheet_has_a_row_for_every_optimizer(monkeypatch):
         state = row["opt"].init(optlib.optimizers.base.as_point([0.0, 0.0, 0.0]))
         arrays = [v for v in state if hasattr(v, "shape") and v.shape == (3,)]
         assert namespace["memory"][row["name"]] == len(arrays), row["name"]
-    assert f"{namespace['memory']['Adam']}" in namespace["table"]
+    # two tables, the notes' methods and the ones after Adam, together every row once
+    notes = {cls.__name__ for cls in optlib.NOTES}
+    for name, table in (("notes_table", notes), ("after_adam_table", None)):
+        shown = [row["name"] for row in namespace["ROWS"]
+                 if (row["optimizer"] in notes) == (table is notes)]
+        assert all(f"**{n}**" in namespace[name] or f"`{n} <" in namespace[name]
+                   for n in shown), (name, shown)
+    assert f"| {namespace['memory']['Adam']}: " in namespace["notes_table"]
 
 
 def test_bug_hunt_exercises_have_code_a_test_and_a_hidden_fix():
