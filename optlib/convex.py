@@ -126,9 +126,9 @@ def logistic_regression(data: ClassificationData, reg: float = 0.0) -> Objective
     r"""Mean logistic loss plus an L2 penalty, batched over leading axes of w.
 
     .. math::
-        f(w) = \frac1n \sum_{i=1}^n \log\big(1 + e^{-y_i x_i^\top w}\big)
-               + \frac{\lambda}{2}\lVert w\rVert^2, \qquad
-        \nabla^2 f(w) = \frac1n X^\top \mathrm{diag}\big(\sigma_i(1-\sigma_i)\big) X + \lambda I
+        f(w) &= \frac1n \sum_{i=1}^n \log\big(1 + e^{-y_i x_i^\top w}\big)
+               + \frac{\lambda}{2}\lVert w\rVert^2, \\
+        \nabla^2 f(w) &= \frac1n X^\top \mathrm{diag}\big(\sigma_i(1-\sigma_i)\big) X + \lambda I
 
     with :math:`\sigma_i = \sigma(x_i^\top w)`. Since σ(1 − σ) ≤ 1/4, f is L-smooth with
     :math:`L = \lambda_{max}(X^\top X)/(4n) + \lambda`, and λ-strongly convex (``reg`` = λ).

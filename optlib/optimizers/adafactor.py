@@ -48,8 +48,8 @@ class Adafactor(Optimizer):
 
     .. math::
         t &\leftarrow t + 1, \qquad \hat\beta_{2,t} = 1 - t^{c}, \qquad
-        \rho_t = \min(\epsilon, 1/\sqrt t), \qquad
-        \alpha_t = \max(\delta_2, \operatorname{RMS}(\theta))\,\rho_t \\
+        \rho_t = \min(\epsilon, 1/\sqrt t) \\
+        \alpha_t &= \max(\delta_2, \operatorname{RMS}(\theta))\,\rho_t \\
         R &\leftarrow \hat\beta_{2,t} R + (1-\hat\beta_{2,t})\,
              \operatorname{mean}_{\text{cols}}(g\odot g) \quad (m\times 1) \\
         C &\leftarrow \hat\beta_{2,t} C + (1-\hat\beta_{2,t})\,
