@@ -243,6 +243,17 @@ def test_cheat_sheet_has_a_row_for_every_optimizer(monkeypatch):
     assert f"| {namespace['memory']['Adam']}: " in namespace["notes_table"]
 
 
+def test_cheat_sheet_cells_hold_no_pipe():
+    # a "|" (say |g| in math) would end a Markdown table cell and shift the row's columns:
+    # write \lvert g\rvert
+    data = yaml.safe_load((CHAPTERS / "cheatsheet.yml").read_text(encoding="utf-8"))
+    for section in ("rows", "rates", "practice"):
+        for row in data.get(section) or []:
+            for key, value in row.items():
+                assert "|" not in str(value), f"cheatsheet.yml {section} {row.get('name', row)}: "\
+                                              f"'|' in {key}"
+
+
 def test_bug_hunt_exercises_have_code_a_test_and_a_hidden_fix():
     text = _markdown(_page("appendix_bughunt"))
     sections = re.split(r"^\((bug-[a-z0-9-]+)\)=\s*$", text, flags=re.M)[1:]
