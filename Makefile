@@ -76,7 +76,7 @@ test: $(STAMP) cache-check
 	rm -rf $(HTML)/reports
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo "==> [4/4] checks on the built HTML, and every page in headless Chromium (offline)"
-	OPTBOOK_REQUIRE_BUILD=1 $(BIN)/python -m pytest tests/built
+	OPTBOOK_REQUIRE_BUILD=1 $(BIN)/python -m pytest -n 2 --dist loadfile tests/built
 
 # What the strict build and the browser tests need besides Python:
 # - Noto Sans CJK (Debian's fonts-noto-cjk): the build cuts the book's Chinese characters out
