@@ -182,12 +182,14 @@ def contour_polylines(objective: Objective, bounds: Sequence[Sequence[float]],
     return out
 
 
-class WebFigure:
-    """A precomputed sweep, shown as an interactive HTML figure that needs no kernel.
+class _Snippet:
+    """What the kernel-free figures share: JSON data for an inline script, and a size limit.
 
-    Build it with :func:`sweep_figure`. ``data`` is the JSON-ready content; ``to_html()``
-    (and ``_repr_html_``) give the snippet, with a fresh element id at every call.
+    A subclass writes ``to_html`` and names what to cut in ``_too_big`` (the advice in the
+    error message when the snippet exceeds ``max_bytes``).
     """
+
+    _too_big = "store less data"
 
     def __init__(self, data: dict[str, Any], max_bytes: int = MAX_BYTES) -> None:
         self.data = data
@@ -196,14 +198,33 @@ class WebFigure:
         if self.size_bytes > max_bytes:
             raise ValueError(
                 f"this figure would add {self.size_bytes / 1e6:.2f} MB to its page (limit "
-                f"{max_bytes / 1e6:.2f} MB): sweep fewer settings or fewer steps")
+                f"{max_bytes / 1e6:.2f} MB): {self._too_big}")
+
+    def to_html(self, element_id: str | None = None) -> str:
+        raise NotImplementedError
+
+    def _payload(self) -> str:
+        """The JSON, escaped so that it cannot end its <script> element or open a comment."""
+        return (self._json.replace("&", "\\u0026").replace("<", "\\u003c")
+                .replace(">", "\\u003e"))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+class WebFigure(_Snippet):
+    """A precomputed sweep, shown as an interactive HTML figure that needs no kernel.
+
+    Build it with :func:`sweep_figure`. ``data`` is the JSON-ready content; ``to_html()``
+    (and ``_repr_html_``) give the snippet, with a fresh element id at every call.
+    """
+
+    _too_big = "sweep fewer settings or fewer steps"
 
     def to_html(self, element_id: str | None = None) -> str:
         """The self-contained snippet: a container, the data, the style and the script."""
         fid = element_id or f"optlib-webfig-{uuid.uuid4().hex[:12]}"
-        # JSON inside <script>: escape what could end the element or start a comment
-        payload = (self._json.replace("&", "\\u0026").replace("<", "\\u003c")
-                   .replace(">", "\\u003e"))
+        payload = self._payload()
         title = html.escape(self.data.get("title", ""))
         return (
             f'<div id="{fid}" class="optlib-webfig tex2jax_ignore mathjax_ignore" '
@@ -221,9 +242,6 @@ class WebFigure:
             f'<script type="application/json" class="owf-data">{payload}</script>'
             f'<script>{asset("webfig.js").replace("__ID__", fid)}</script>'
             '</div>')
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
 
     def run(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The stored path ``(n, 2)`` and loss curve ``(n,)`` of run ``k``, as the page reads
@@ -360,27 +378,19 @@ def sweep_figure(method: str | type[Optimizer], objective: str | Objective = "el
     return WebFigure(data, max_bytes=max_bytes)
 
 
-class CurvesFigure:
+class CurvesFigure(_Snippet):
     """Precomputed curves for a grid of settings, shown with one slider and no kernel.
 
     Build it with :func:`curves_figure`. Each panel holds, for every setting, a few curves
     (one per seed, say) drawn thin, and their mean drawn thick; the slider picks the setting.
     """
 
-    def __init__(self, data: dict[str, Any], max_bytes: int = MAX_BYTES) -> None:
-        self.data = data
-        self._json = json.dumps(data, separators=(",", ":"), allow_nan=False)
-        self.size_bytes = len(self.to_html().encode("utf-8"))
-        if self.size_bytes > max_bytes:
-            raise ValueError(
-                f"this figure would add {self.size_bytes / 1e6:.2f} MB to its page (limit "
-                f"{max_bytes / 1e6:.2f} MB): store fewer settings or shorter curves")
+    _too_big = "store fewer settings or shorter curves"
 
     def to_html(self, element_id: str | None = None) -> str:
         """The self-contained snippet: a container, the data, the style and the script."""
         fid = element_id or f"optlib-webcurves-{uuid.uuid4().hex[:12]}"
-        payload = (self._json.replace("&", "\\u0026").replace("<", "\\u003c")
-                   .replace(">", "\\u003e"))
+        payload = self._payload()
         title = html.escape(self.data.get("title", ""))
         canvases = "".join(
             f'<canvas class="owf-curves" role="img" aria-label="{html.escape(p["label"])} '
@@ -396,9 +406,6 @@ class CurvesFigure:
             f'<script type="application/json" class="owf-data">{payload}</script>'
             f'<script>{asset("webcurves.js").replace("__ID__", fid)}</script>'
             '</div>')
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
 
     def __repr__(self) -> str:
         p = self.data["param"]
